@@ -1,0 +1,231 @@
+"""The `kg` command line: build, validate, query, export, stats, serve.
+
+Exit codes: 0 ok, 1 validation failed, 2 bad input or load error (see kg.errors).
+"""
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.build import assemble, build
+from kg.errors import InputError, KGError, StoreUnavailable
+from kg.rdfio import parse_turtle_files
+from kg.settings import Settings, get_settings
+from kg.store import RDF_FORMATS, Store, open_store
+from kg.validate import load_shapes, validate
+from kg.vocab import PREFIXES
+
+app = typer.Typer(help="Build, check, query and serve the Syrian war knowledge graph.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+BUILD_STEPS = 6
+
+
+def reports_errors(command: F) -> F:
+    """Turn project errors into a readable message and the right exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KGError as error:
+            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """The configured store, closed afterwards; a locked on-disk store gets a clear message."""
+    try:
+        store = open_store(settings)
+    except OSError as error:
+        raise StoreUnavailable(
+            f"cannot open the store at {settings.data_dir} ({error}); is `kg serve` running on it?"
+        ) from error
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def progress_steps(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar advanced by each named step."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+
+        def step(description: str) -> None:
+            progress.update(task, description=description, advance=1)
+
+        yield step
+
+
+def print_counts(title: str, counts: dict[str, int]) -> None:
+    """A two-column table of counts."""
+    table = Table(title=title, show_header=False)
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@app.command("build")
+@reports_errors
+def build_command() -> None:
+    """Compile seeds, facts and ontology, check quotes and shapes, and load the store (idempotent)."""
+    settings = get_settings()
+    with opened_store(settings) as store, progress_steps(BUILD_STEPS) as step:
+        built = build(settings, store, step)
+        graph_counts = store.graph_counts()
+    print_counts("Built", built.counts)
+    print_counts("Triples per named graph", graph_counts)
+
+
+@app.command("validate")
+@reports_errors
+def validate_command(
+    files: Annotated[list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")] = None,
+) -> None:
+    """Check data against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable input."""
+    settings = get_settings()
+    if not files:
+        with progress_steps(BUILD_STEPS) as step:
+            assemble(settings, step)  # raises ValidationFailed (exit 1) with the report
+        console.print("[green]Conforms:[/] the authored facts pass every shape.")
+        return
+    for path in files:
+        if not path.exists():
+            raise InputError("file not found", file=str(path))
+    ontology = parse_turtle_files(sorted(settings.ontology_dir.glob("*.ttl")))
+    report = validate(parse_turtle_files(files), load_shapes(settings.shapes_dir), ontology)
+    if not report.conforms:
+        console.print(report.text, highlight=False, markup=False)
+        raise typer.Exit(1)
+    console.print(f"[green]Conforms:[/] {', '.join(map(str, files))}")
+
+
+@app.command("query")
+@reports_errors
+def query_command(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    output: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
+) -> None:
+    """Run a SPARQL query over all graphs and print the answer."""
+    media_types = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json"}
+    if output not in (*media_types, "table"):
+        raise InputError(f"unknown format '{output}' (table, csv, tsv or json)")
+    path = Path(query)
+    text = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.exists() else query
+    with opened_store(get_settings()) as store:
+        if output != "table":
+            sys.stdout.write(store.query_bytes(text, media_types[output]).decode("utf-8"))
+            return
+        answer = json.loads(store.query_bytes(text))
+    print_answer(answer)
+
+
+def print_answer(answer: dict[str, Any]) -> None:
+    """A SPARQL JSON answer as a table with prefixed names."""
+    if "boolean" in answer:
+        console.print("yes" if answer["boolean"] else "no")
+        return
+    names = answer["head"]["vars"]
+    table = Table(*names, show_lines=False)
+    for row in answer["results"]["bindings"]:
+        table.add_row(*(shorten(row[name]) if name in row else "" for name in names))
+    console.print(table)
+    console.print(f"{len(answer['results']['bindings'])} rows")
+
+
+def shorten(binding: dict[str, str]) -> str:
+    """An IRI as prefix:name where a project prefix fits; literals as their text.
+
+    >>> shorten({"type": "uri", "value": "https://w3id.org/syria-kg/id/russia"})
+    'res:russia'
+    """
+    value = binding["value"]
+    if binding["type"] == "uri":
+        for prefix, namespace in PREFIXES.items():
+            if value.startswith(str(namespace)):
+                return f"{prefix}:{value[len(str(namespace)) :]}"
+        return f"<{value}>"
+    return value
+
+
+@app.command("export")
+@reports_errors
+def export_command(
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(RDF_FORMATS)}.")] = "trig",
+    graph: Annotated[str | None, typer.Option(help="IRI of one named graph.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+) -> None:
+    """Write the store (or one graph) as Turtle, N-Quads, TriG, JSON-LD, N-Triples or RDF/XML."""
+    if output_format not in RDF_FORMATS:
+        raise InputError(f"unknown format '{output_format}' (one of {', '.join(RDF_FORMATS)})")
+    with opened_store(get_settings()) as store:
+        data = store.export(output_format, graph)
+    if output:
+        output.write_bytes(data)
+        errors.print(f"wrote {len(data):,} bytes to {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+STATS_QUERIES = {
+    "Entities by type": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  GRAPH <https://w3id.org/syria-kg/graph/entities> { ?e a ?type }
+  BIND (STRAFTER(STR(?type), "#") AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key""",
+    "Statements by stance": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:stance ?stance BIND (STRAFTER(STR(?stance), "#") AS ?key) }
+GROUP BY ?key ORDER BY DESC(?n)""",
+    "Statements by relation type": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:relationType ?t BIND (STRAFTER(STR(?t), "relation-type/") AS ?key) }
+GROUP BY ?key ORDER BY DESC(?n) ?key""",
+}
+
+
+@app.command("stats")
+@reports_errors
+def stats_command() -> None:
+    """Counts of triples per graph, entities per type, statements per stance and relation type."""
+    with opened_store(get_settings()) as store:
+        print_counts("Triples per named graph", store.graph_counts())
+        for title, sparql in STATS_QUERIES.items():
+            rows = store.select(sparql)
+            print_counts(title, {row["key"]["value"]: int(row["n"]["value"]) for row in rows})
+
+
+@app.command("serve")
+@reports_errors
+def serve_command(
+    memory: Annotated[bool, typer.Option("--memory", help="Serve from memory (built at start).")] = False,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the SPARQL endpoint and the graph browser (builds the graph first if the store is empty)."""
+    import os
+
+    import uvicorn
+
+    settings = get_settings()
+    if memory:
+        os.environ["KG_MEMORY"] = "true"
+    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,61 @@
+"""Settings read from the environment (prefix `KG_`), documented in README.md."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the project; `KG_DATA_DIR=/tmp/x kg build` overrides `data_dir`."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", env_file=None, extra="ignore")
+
+    project_dir: Path = Field(PROJECT_DIR, description="Folder holding seeds/, ontology/ and kg/data/.")
+    data_dir: Path = Field(PROJECT_DIR / "var" / "store", description="Folder of the embedded on-disk store.")
+    memory: bool = Field(False, description="Keep the store in memory (nothing written to disk).")
+    remote_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of a remote store.")
+    remote_update_url: str | None = Field(None, description="SPARQL 1.1 update endpoint of a remote store.")
+    remote_timeout_s: float = Field(60.0, description="HTTP timeout when talking to a remote store.")
+    write_token: str | None = Field(None, description="Bearer token that enables writes over HTTP.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout_s: float = Field(30.0, description="Per-query time limit on the endpoint.")
+    max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body accepted.")
+    max_query_chars: int = Field(200_000, description="Longest query or update text accepted.")
+    max_query_nesting: int = Field(200, description="Deepest nesting of { } or ( ) accepted in a query.")
+    max_result_rows: int = Field(100_000, description="Most rows a SELECT answer may hold.")
+    service_allowlist: list[str] = Field(default_factory=list, description="Endpoints SERVICE may call.")
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.project_dir / "seeds"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_dir / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.project_dir / "ontology" / "shapes"
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.project_dir / "kg" / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project_dir / "queries"
+
+    @property
+    def is_remote(self) -> bool:
+        return self.remote_query_url is not None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

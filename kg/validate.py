@@ -1,0 +1,40 @@
+"""SHACL validation with pyshacl: shapes from `ontology/shapes/`, class hierarchy from the ontology."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph
+
+from kg.rdfio import parse_turtle_files
+
+ONTOLOGY_TERM_SHAPES = "ontology-terms.ttl"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: whether the data conforms, and the report as text and Turtle."""
+
+    conforms: bool
+    text: str
+    turtle: str
+
+
+def load_shapes(shapes_dir: Path, *, ontology_terms: bool = False) -> Graph:
+    """The data shapes (or, with `ontology_terms`, the shapes that check the ontology itself)."""
+    paths = sorted(shapes_dir.glob("*.ttl"))
+    chosen = [p for p in paths if (p.name == ONTOLOGY_TERM_SHAPES) == ontology_terms]
+    return parse_turtle_files(chosen)
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
+    """Validate `data` against `shapes`; the ontology supplies rdfs:subClassOf for class targets."""
+    conforms, results, text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return ValidationReport(bool(conforms), str(text), results.serialize(format="turtle"))

@@ -1,0 +1,41 @@
+"""Shared fixtures: settings pointing at temporary folders, and one built store for the session."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuiltGraph, build
+from kg.settings import PROJECT_DIR, Settings, get_settings
+from kg.store import EmbeddedStore
+
+
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    return PROJECT_DIR
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> Iterator[tuple[EmbeddedStore, BuiltGraph]]:
+    store = EmbeddedStore(None)
+    yield store, build(settings, store)
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def store(built: tuple[EmbeddedStore, BuiltGraph]) -> EmbeddedStore:
+    return built[0]
+
+
+@pytest.fixture
+def env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Point the CLI's settings at a fresh data folder for one test."""
+    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "store"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
