@@ -1,5 +1,9 @@
 """One small error hierarchy, mapped to CLI exit codes and HTTP status codes here and only here."""
 
+import re
+
+MAX_DETAIL_CHARS = 240
+
 class KGError(Exception):
     """Base of every error the project reports to a person."""
 
@@ -43,3 +47,20 @@ class StoreUnavailable(KGError):
     """The remote store could not be reached or answered with an error."""
 
     http_status = 502
+
+
+def sparql_syntax_message(error: SyntaxError) -> str:
+    """Oxigraph's parser message, phrased for a person: line, column, and a short list of what was expected.
+
+    >>> sparql_syntax_message(SyntaxError("error at 1:25: expected one of lateral, service"))
+    'SPARQL syntax error at line 1, column 25: expected one of lateral, service'
+    """
+    text = str(error)
+    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.DOTALL)
+    if not match:
+        return f"SPARQL syntax error: {text}"
+    line, column, detail = match.groups()
+    detail = " ".join(detail.split())
+    if len(detail) > MAX_DETAIL_CHARS:
+        detail = detail[:MAX_DETAIL_CHARS] + " …"
+    return f"SPARQL syntax error at line {line}, column {column}: {detail}"

@@ -27,11 +27,12 @@ WHERE {{
 
 # Each rule reads the relation graphs (derived + inferred) and adds what is missing to the inferred graph.
 _RELATION_GRAPHS = f"FILTER (?g IN (<{DERIVED_GRAPH}>, <{INFERRED_GRAPH}>))"
-_ABSENT = "FILTER NOT EXISTS {{ GRAPH ?h {{ {triple} }} FILTER (?h IN (<{d}>, <{i}>)) }}"
+# A consequence already stated in any graph (a source, the derived graph) is not repeated in the inferred graph.
+_ABSENT = "FILTER NOT EXISTS {{ GRAPH ?h {{ {triple} }} }}"
 
 
 def _rule(head: str, schema: str, body: str) -> str:
-    absent = _ABSENT.format(triple=head, d=DERIVED_GRAPH, i=INFERRED_GRAPH)
+    absent = _ABSENT.format(triple=head)
     return (
         f"{PREFIXES}INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {head} }} }}\n"
         f"WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {schema} }} {body} {absent} }}"

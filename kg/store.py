@@ -15,7 +15,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.errors import QueryError, StoreUnavailable
+from kg.errors import QueryError, StoreUnavailable, sparql_syntax_message
 from kg.settings import Settings
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -83,13 +83,13 @@ class EmbeddedStore(Store):
         try:
             return self.ox.query(sparql, **options)
         except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from error
+            raise QueryError(sparql_syntax_message(error)) from error
 
     def update(self, sparql: str) -> None:
         try:
             self.ox.update(sparql)
         except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from error
+            raise QueryError(sparql_syntax_message(error)) from error
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = RDF_FORMATS[fmt]

@@ -63,7 +63,7 @@ def _break_yaml(project: Path) -> str:
 
 def _break_turtle(project: Path) -> str:
     path = project / "ontology/actors.ttl"
-    path.write_text(path.read_text(encoding="utf-8") + "\nkg:Broken a owl:Class ;;; .\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\nkg:Broken a \"unterminated .\n", encoding="utf-8")
     return "actors.ttl:"
 
 
@@ -94,9 +94,9 @@ def test_bad_input_exits_2_with_a_message_and_leaves_the_store_unchanged(
 
 def test_validate_exits_0_1_2(project_copy: Path, project_dir: Path, tmp_path: Path) -> None:
     assert run("validate")[0] == 0
-    valid = next((project_dir / "tests/shapes").glob("S*-valid.ttl"))
+    valid = project_dir / "tests/shapes/S01-valid.ttl"
     assert run("validate", str(valid))[0] == 0
-    invalid = next(p for p in (project_dir / "tests/shapes").glob("S*-invalid-01.ttl") if "ontology" not in p.read_text())
+    invalid = project_dir / "tests/shapes/S01-invalid-01.ttl"
     code, output = run("validate", str(invalid))
     assert code == 1, output
     assert "Constraint Violation" in output
@@ -123,7 +123,7 @@ def test_query_syntax_error_exits_2_with_position(project_copy: Path) -> None:
     assert run("build")[0] == 0
     code, output = run("query", "SELECT * WHERE { ?s ?p }")
     assert code == 2
-    assert "line 1" in output.lower()
+    assert "line 1, column 25" in output
 
 
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
