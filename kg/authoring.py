@@ -60,6 +60,7 @@ QUALIFIERS = {
     "more-than": KG.MoreThan,
     "less-than": KG.LessThan,
     "exactly": KG.Exactly,
+    "as-stated": KG.AsStated,
     "some": KG.Some,
 }
 LINE_KEY = "__line__"
@@ -411,7 +412,7 @@ class Compiler:
         line = entry.get(LINE_KEY)
         slug = entry["id"]
         node = RES[slug]
-        kind, unit, qualifier = entry.get("kind"), entry.get("unit"), entry.get("qualifier", "exactly")
+        kind, unit, qualifier = entry.get("kind"), entry.get("unit"), entry.get("qualifier", "as-stated")
         file = str(ctx.file)
         if kind not in self.vocabulary.quantity_kinds:
             raise InputError(

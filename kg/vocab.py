@@ -119,6 +119,7 @@ class KG(DefinedNamespace):
     Around: URIRef
     MoreThan: URIRef
     LessThan: URIRef
+    AsStated: URIRef
     Exactly: URIRef
     Some: URIRef
 
