@@ -4,7 +4,6 @@ Every id, type, relation type and quote is checked; the first problem raises `In
 line, so a broken file never reaches the store.
 """
 
-import datetime as dt
 import difflib
 import hashlib
 import re
@@ -19,7 +18,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import InputError
+from kg.index import Definition, Index, KnownStatement, normalise
 from kg.quotes import find_all, locate
+from kg.temporal import LINE_KEY, add_time, parse_date
 from kg.vocab import (
     DCTERMS,
     ENTITIES_GRAPH,
@@ -32,7 +33,6 @@ from kg.vocab import (
     RES,
     RT,
     SKOS,
-    TIME,
     XSD,
     source_graph,
 )
@@ -63,7 +63,6 @@ QUALIFIERS = {
     "as-stated": KG.AsStated,
     "some": KG.Some,
 }
-LINE_KEY = "__line__"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -129,20 +128,11 @@ def local(iri: Node) -> str:
 
 
 @dataclass
-class _Known:
-    """An id that some file defines, and where."""
-
-    kind: str
-    file: str
-    line: int | None
-
-
-@dataclass
 class CompiledData:
     """The RDF compiled from `kg/data/`: one graph per named graph IRI."""
 
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
-    source_ids: list[str] = field(default_factory=list)
+    summaries: list["SourceSummary"] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     def graph(self, iri: URIRef) -> Graph:
@@ -159,33 +149,49 @@ class CompiledData:
         return merged
 
 
-class Compiler:
-    """Turns `entities.yaml` and `sources/*.yaml` into named graphs."""
+@dataclass
+class SourceSummary:
+    """What compiling one source added: counts a person wants to see after an ingest."""
 
-    def __init__(self, vocabulary: Vocabulary, project_dir: Path) -> None:
+    source_id: str
+    new_entities: list[str] = field(default_factory=list)
+    statements: int = 0
+    corroborations: int = 0
+    contradictions: int = 0
+    events: int = 0
+    quantities: int = 0
+
+
+class Compiler:
+    """Turns `entities.yaml` and `sources/*.yaml` into named graphs, against an index of what is known."""
+
+    def __init__(self, vocabulary: Vocabulary, project_dir: Path, index: Index | None = None) -> None:
         self.vocabulary = vocabulary
         self.project_dir = project_dir
-        self.known: dict[str, _Known] = {}
-        self.labels: dict[str, str] = {}
+        self.index = index if index is not None else Index()
 
-    # ---------------------------------------------------------------- entry point
+    # ---------------------------------------------------------------- entry points
 
     def compile(self, facts_dir: Path) -> CompiledData:
-        """Compile every authored file under `facts_dir`."""
+        """Compile every authored file under `facts_dir`: the shared entities, then each source in order."""
         entities_path = facts_dir / "entities.yaml"
-        source_paths = sorted((facts_dir / "sources").glob("*.yaml"))
         entities_doc = self._document(entities_path, "entities")
-        source_docs = [(path, self._document(path, "source")) for path in source_paths]
-        self._register_entities(entities_path, entities_doc)
-        for path, doc in source_docs:
-            self._register_source_ids(path, doc)
         data = CompiledData()
+        self._register_entities(entities_path, entities_doc)
         self._compile_entities(entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
-        for path, doc in source_docs:
-            source_id = self._compile_source(path, doc, data)
-            data.source_ids.append(source_id)
-        data.counts = {kind: sum(1 for k in self.known.values() if k.kind == kind) for kind in _KINDS}
+        for path in sorted((facts_dir / "sources").glob("*.yaml")):
+            data.summaries.append(self.compile_source_file(path, data))
+        data.counts = {"entities": sum(1 for d in self.index.ids.values() if d.kind == "entity")}
+        for name in ("statements", "corroborations", "contradictions", "events", "quantities"):
+            data.counts[name] = sum(getattr(summary, name) for summary in data.summaries)
         return data
+
+    def compile_source_file(self, path: Path, data: CompiledData) -> SourceSummary:
+        """Compile one source file into its named graph of `data` (the index learns what it defines)."""
+        doc = self._document(path, "source")
+        self._register_entities(path, doc)
+        self._register_source_ids(path, doc)
+        return self._compile_source(path, doc, data)
 
     def _document(self, path: Path, top_key: str) -> dict[str, Any]:
         if not path.exists():
@@ -207,12 +213,11 @@ class Compiler:
         file = str(self._rel(path))
         if not isinstance(slug, str) or not SLUG.match(slug):
             raise InputError(f"id {slug!r} is not a lower-case kebab-case slug", file=file, line=line)
-        if slug in self.known:
-            first = self.known[slug]
+        if slug in self.index.ids:
             raise InputError(
-                f"id '{slug}' is already defined at {first.file}:{first.line}", file=file, line=line
+                f"id '{slug}' is already defined ({self.index.ids[slug].where})", file=file, line=line
             )
-        self.known[slug] = _Known(kind, file, line)
+        self.index.define(slug, kind, f"{file}:{line}")
         return slug
 
     def _register_entities(self, path: Path, doc: dict[str, Any]) -> None:
@@ -223,29 +228,51 @@ class Compiler:
             line = body.get(LINE_KEY) if isinstance(body, dict) else None
             self._define(slug, "entity", path, line)
             if isinstance(body, dict):
-                self.labels[slug] = _english(body.get("label"), slug)
+                self.index.labels[slug] = _english(body.get("label"), slug)
+                self.index.add_names(slug, _names(body))
 
     def _register_source_ids(self, path: Path, doc: dict[str, Any]) -> None:
         for section, kind in (("statements", "statement"), ("events", "event"), ("quantities", "quantity")):
             for entry in _entries(doc, section, path, self._rel(path)):
                 self._define(entry.get("id"), kind, path, entry.get(LINE_KEY))
                 if kind == "event":
-                    self.labels[entry["id"]] = _english(entry.get("label"), entry["id"])
+                    self.index.labels[entry["id"]] = _english(entry.get("label"), entry["id"])
+
+    def _resolve(
+        self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
+    ) -> str:
+        """The id a reference names: an id itself, or a label, alias or metonym naming exactly one entity."""
+        allowed = tuple(kinds)
+        where = {"file": str(file), "line": line}
+        if isinstance(value, str) and value in self.index.ids:
+            kind = self.index.ids[value].kind
+            if kind not in allowed:
+                raise InputError(
+                    f"'{value}' in '{what}' is a {kind}, expected {' or '.join(allowed)}", **where
+                )
+            return value
+        named = sorted(
+            slug
+            for slug in self.index.names.get(normalise(str(value)), set())
+            if self.index.ids.get(slug, Definition("", "")).kind in allowed
+        )
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            candidates = ", ".join(f"{slug} ({self.index.labels.get(slug, slug)})" for slug in named)
+            raise InputError(
+                f"'{value}' in '{what}' is ambiguous; write one of these ids: {candidates}", **where
+            )
+        candidates = [slug for slug, d in self.index.ids.items() if d.kind in allowed]
+        hint = difflib.get_close_matches(str(value), candidates, n=3)
+        suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
+        raise InputError(f"unknown {' or '.join(allowed)} '{value}' in '{what}'{suggestion}", **where)
 
     def _ref(
-        self, slug: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
+        self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
     ) -> URIRef:
-        """The IRI of a referenced id, or an `InputError` with close matches."""
-        allowed = tuple(kinds)
-        known = self.known.get(slug) if isinstance(slug, str) else None
-        if known is None or known.kind not in allowed:
-            candidates = [s for s, k in self.known.items() if k.kind in allowed]
-            hint = difflib.get_close_matches(str(slug), candidates, n=3)
-            suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise InputError(
-                f"unknown {' or '.join(allowed)} '{slug}' in '{what}'{suggestion}", file=str(file), line=line
-            )
-        return RES[f"statement/{slug}"] if known.kind == "statement" else RES[slug]
+        """The IRI of a reference (see `_resolve`)."""
+        return self.index.iri(self._resolve(value, what, file, line, kinds))
 
     # ---------------------------------------------------------------- entities
 
@@ -297,7 +324,7 @@ class Compiler:
 
     # ---------------------------------------------------------------- sources
 
-    def _compile_source(self, path: Path, doc: dict[str, Any], data: CompiledData) -> str:
+    def _compile_source(self, path: Path, doc: dict[str, Any], data: CompiledData) -> SourceSummary:
         file = self._rel(path)
         meta = doc["source"]
         line = meta.get(LINE_KEY) if isinstance(meta, dict) else None
@@ -308,29 +335,35 @@ class Compiler:
             raise InputError(
                 f"source id {source_id!r} must equal the file name '{path.stem}'", file=str(file), line=line
             )
-        text_path = self.project_dir / "seeds" / f"{source_id}.txt"
-        if not text_path.exists():
-            raise InputError(f"source text seeds/{source_id}.txt not found", file=str(file), line=line)
+        text_file = str(meta.get("text") or f"seeds/{source_id}.txt")
+        text_path = self.project_dir / text_file
+        if not text_path.is_file():
+            raise InputError(f"source text {text_file} not found", file=str(file), line=line)
         raw = text_path.read_bytes()
         context = _SourceContext(
             id=source_id,
             file=file,
+            text_file=text_file,
             text=raw.decode("utf-8"),
             node=RES[f"source/{source_id}"],
-            date=_date(meta.get("date"), "source date", file, line),
+            date=parse_date(meta.get("date"), "source date", file, line),
             author=self._ref(meta.get("author"), "author", file, line),
             graph=data.graph(source_graph(source_id)),
+            summary=SourceSummary(source_id, new_entities=sorted(_slugs(doc.get("entities")))),
         )
+        self._compile_entities(path, doc, context.graph)
         self._add_source_node(context, meta, hashlib.sha256(raw).hexdigest(), line)
         for entry in _entries(doc, "statements", path, file):
             self._compile_statement(context, entry)
         for entry in _entries(doc, "events", path, file):
             self._compile_event(context, entry)
+            context.summary.events += 1
         for entry in _entries(doc, "quantities", path, file):
             self._compile_quantity(context, entry)
+            context.summary.quantities += 1
         for pair in doc.get("contradictions") or []:
             self._compile_contradiction(context, pair)
-        return source_id
+        return context.summary
 
     def _add_source_node(
         self, ctx: "_SourceContext", meta: dict[str, Any], sha256: str, line: int | None
@@ -345,7 +378,7 @@ class Compiler:
         graph.add((node, DCTERMS.language, Literal(str(meta["language"]))))
         graph.add((node, DCTERMS.identifier, Literal(ctx.id)))
         graph.add((node, KG.sha256, Literal(sha256)))
-        graph.add((node, KG.textFile, Literal(f"seeds/{ctx.id}.txt")))
+        graph.add((node, KG.textFile, Literal(ctx.text_file)))
         graph.add((node, PROV.wasAttributedTo, ctx.author))
         if meta.get("publisher"):
             graph.add((node, DCTERMS.publisher, self._ref(meta["publisher"], "publisher", ctx.file, line)))
@@ -353,28 +386,47 @@ class Compiler:
             graph.add((node, DCTERMS.source, URIRef(str(meta["url"]))))
 
     def _compile_statement(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
+        """A statement node, or one more piece of evidence on an existing statement that says the same."""
         line = entry.get(LINE_KEY)
         slug = entry["id"]
-        node = RES[f"statement/{slug}"]
         relation = entry.get("relation")
         if relation not in self.vocabulary.relation_types:
             hint = _close(str(relation), self.vocabulary.relation_types)
             raise InputError(
                 f"statement '{slug}': unknown relation type '{relation}'{hint}", file=str(ctx.file), line=line
             )
-        subject = self._ref(entry.get("subject"), "subject", ctx.file, line, ("entity", "event"))
-        target = self._ref(entry.get("object"), "object", ctx.file, line, ("entity", "event"))
+        subject = self._resolve(entry.get("subject"), "subject", ctx.file, line, ("entity", "event"))
+        target = self._resolve(entry.get("object"), "object", ctx.file, line, ("entity", "event"))
+        stance = self._stance(entry, ctx)
+        key = (subject, relation, target)
+        time_key = _time_key(entry.get("time"))
+        existing = None if entry.get("closes") else self.index.corroborated(key, stance, time_key)
+        if existing is not None:
+            self.index.statement_iris[slug] = existing.iri
+            ctx.graph.add((existing.iri, KG.hasEvidence, self._add_evidence(ctx, slug, entry)))
+            ctx.summary.corroborations += 1
+            return
+        node = RES[f"statement/{slug}"]
         graph = ctx.graph
         graph.add((node, RDF.type, KG.Statement))
-        graph.add((node, KG.subject, subject))
+        graph.add((node, KG.subject, self.index.iri(subject)))
         graph.add((node, KG.relationType, RT[relation]))
-        graph.add((node, KG.object, target))
-        label = f"{self.labels[entry['subject']]} {self.vocabulary.relation_types[relation]} {self.labels[entry['object']]}"
+        graph.add((node, KG.object, self.index.iri(target)))
+        labels = self.index.labels
+        label = f"{labels[subject]} {self.vocabulary.relation_types[relation]} {labels[target]}"
         graph.add((node, RDFS.label, Literal(label, lang="en")))
-        for key, prop in (("subject_as", KG.subjectMention), ("object_as", KG.objectMention)):
-            if entry.get(key):
-                graph.add((node, prop, Literal(str(entry[key]))))
+        for field_name, prop in (("subject_as", KG.subjectMention), ("object_as", KG.objectMention)):
+            if entry.get(field_name):
+                graph.add((node, prop, Literal(str(entry[field_name]))))
+        if entry.get("closes"):
+            closed = self._ref(entry["closes"], "closes", ctx.file, line, ("statement",))
+            graph.add((node, KG.closes, closed))
+        for opposite in self.index.contradicted(key, stance):
+            graph.add((node, KG.contradicts, opposite.iri))
+            ctx.summary.contradictions += 1
         self._add_attestation(ctx, node, entry)
+        self.index.add_statement(key, KnownStatement(node, stance, time_key))
+        ctx.summary.statements += 1
 
     def _compile_event(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         line = entry.get(LINE_KEY)
@@ -456,39 +508,51 @@ class Compiler:
             raise InputError(f"a contradiction is a pair of ids, got {pair!r}", file=str(ctx.file), line=line)
         kinds = ("statement", "event", "quantity")
         first, second = (self._ref(slug, "contradictions", ctx.file, line, kinds) for slug in pair)
-        ctx.graph.add((first, KG.contradicts, second))
+        if (first, KG.contradicts, second) not in ctx.graph and (
+            second,
+            KG.contradicts,
+            first,
+        ) not in ctx.graph:
+            ctx.graph.add((first, KG.contradicts, second))
+            ctx.summary.contradictions += 1
 
     # ---------------------------------------------------------------- shared parts
 
-    def _add_attestation(self, ctx: "_SourceContext", node: URIRef, entry: dict[str, Any]) -> None:
-        """Stance, attribution, dates, context, note and the evidence quote of a statement, event or quantity."""
-        line = entry.get(LINE_KEY)
-        slug = entry["id"]
-        file = str(ctx.file)
+    def _stance(self, entry: dict[str, Any], ctx: "_SourceContext") -> str:
         stance = entry.get("stance")
         if stance not in STANCES:
             raise InputError(
-                f"'{slug}': stance must be one of {', '.join(STANCES)}, got {stance!r}", file=file, line=line
+                f"'{entry['id']}': stance must be one of {', '.join(STANCES)}, got {stance!r}",
+                file=str(ctx.file),
+                line=entry.get(LINE_KEY),
             )
-        graph = ctx.graph
-        graph.add((node, KG.stance, STANCES[stance]))
+        return stance
+
+    def _speaker_andparse_date(self, ctx: "_SourceContext", entry: dict[str, Any]) -> tuple[URIRef, Literal]:
+        """Who says it (default: the source's author) and when (default: the source's date)."""
+        line = entry.get(LINE_KEY)
         speaker = self._ref(entry["by"], "by", ctx.file, line) if entry.get("by") else ctx.author
+        said_on = (
+            parse_date(entry["said_on"], "said_on", ctx.file, line) if entry.get("said_on") else ctx.date
+        )
+        return speaker, said_on
+
+    def _add_attestation(self, ctx: "_SourceContext", node: URIRef, entry: dict[str, Any]) -> None:
+        """Stance, speaker, dates, context, note and evidence quote of a statement, event or quantity."""
+        line = entry.get(LINE_KEY)
+        graph = ctx.graph
+        graph.add((node, KG.stance, STANCES[self._stance(entry, ctx)]))
+        speaker, said_on = self._speaker_andparse_date(ctx, entry)
         graph.add((node, PROV.wasAttributedTo, speaker))
-        said_on = _date(entry["said_on"], "said_on", ctx.file, line) if entry.get("said_on") else ctx.date
         graph.add((node, KG.statedOn, said_on))
         if entry.get("time") is not None:
-            graph.add((node, KG.during, _add_time(graph, entry["time"], ctx.file, line)))
+            graph.add((node, KG.during, add_time(graph, entry["time"], ctx.file, line)))
         if entry.get("context"):
-            graph.add(
-                (
-                    node,
-                    KG.context,
-                    self._ref(entry["context"], "context", ctx.file, line, ("entity", "event")),
-                )
-            )
+            context = self._ref(entry["context"], "context", ctx.file, line, ("entity", "event"))
+            graph.add((node, KG.context, context))
         if entry.get("note"):
             graph.add((node, RDFS.comment, Literal(str(entry["note"]), lang="en")))
-        graph.add((node, KG.hasEvidence, self._add_evidence(ctx, slug, entry)))
+        graph.add((node, KG.hasEvidence, self._add_evidence(ctx, entry["id"], entry)))
 
     def _add_evidence(self, ctx: "_SourceContext", slug: str, entry: dict[str, Any]) -> URIRef:
         line = entry.get(LINE_KEY)
@@ -503,7 +567,7 @@ class Compiler:
             )
         if occurrence is None and count > 1:
             raise InputError(
-                f"'{slug}': quote occurs {count} times in seeds/{ctx.id}.txt; say which with 'occurrence: N'",
+                f"'{slug}': quote occurs {count} times in {ctx.text_file}; say which with 'occurrence: N'",
                 file=str(ctx.file),
                 line=line,
             )
@@ -519,6 +583,10 @@ class Compiler:
         graph = ctx.graph
         graph.add((evidence, RDF.type, KG.Evidence))
         graph.add((evidence, OA.hasSource, ctx.node))
+        # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
+        speaker, said_on = self._speaker_andparse_date(ctx, entry)
+        graph.add((evidence, PROV.wasAttributedTo, speaker))
+        graph.add((evidence, DCTERMS.date, said_on))
         graph.add((evidence, OA.hasSelector, quote_selector))
         graph.add((evidence, OA.hasSelector, position_selector))
         graph.add((quote_selector, RDF.type, OA.TextQuoteSelector))
@@ -531,20 +599,19 @@ class Compiler:
         return evidence
 
 
-_KINDS = ("entity", "statement", "event", "quantity")
-
-
 @dataclass
 class _SourceContext:
     """What every entry of one source file needs: its text, node, date, default author and graph."""
 
     id: str
     file: Path
+    text_file: str
     text: str
     node: URIRef
     date: Literal
     author: URIRef
     graph: Graph
+    summary: SourceSummary
 
 
 def _items(mapping: dict[Any, Any]) -> Iterator[tuple[Any, Any]]:
@@ -557,6 +624,32 @@ def _entries(doc: dict[str, Any], section: str, path: Path, file: Path) -> list[
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InputError(f"'{section}' must be a list of mappings", file=str(file))
     return entries
+
+
+def _names(body: dict[str, Any]) -> list[str]:
+    """Every label, alias and metonym of an authored entity."""
+    names: list[str] = []
+    label = body.get("label")
+    names += [str(v) for k, v in _items(label)] if isinstance(label, dict) else [str(label or "")]
+    for _, aliases in _items(body.get("aliases") or {}):
+        names += [aliases] if isinstance(aliases, str) else [str(a) for a in aliases]
+    names += [str(m) for m in body.get("metonyms") or []]
+    return [name for name in names if name]
+
+
+def _slugs(entities: Any) -> list[str]:
+    return [slug for slug, _ in _items(entities)] if isinstance(entities, dict) else []
+
+
+def _time_key(spec: Any) -> str | None:
+    """A comparable form of a time spec, to tell whether two statements speak of the same period.
+
+    >>> _time_key({"from": 2017, "__line__": 3})
+    'from=2017'
+    """
+    if not isinstance(spec, dict):
+        return None
+    return ";".join(f"{k}={spec[k]}" for k in sorted(spec) if k != LINE_KEY)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -574,72 +667,3 @@ def _english(label: Any, slug: str) -> str:
 def _close(word: str, choices: Iterable[str]) -> str:
     hint = difflib.get_close_matches(word, list(choices), n=3)
     return f"; did you mean {', '.join(hint)}?" if hint else ""
-
-
-def _date(value: Any, what: str, file: Path, line: int | None) -> Literal:
-    """A typed date literal from a YAML value: YYYY-MM-DD → xsd:date, YYYY → xsd:gYear.
-
-    >>> _date("2017", "x", Path("f"), 1)
-    rdflib.term.Literal('2017', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
-    """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return Literal(value.isoformat(), datatype=XSD.date)
-    text = str(value)
-    if re.fullmatch(r"\d{4}", text):
-        return Literal(text, datatype=XSD.gYear)
-    try:
-        return Literal(dt.date.fromisoformat(text).isoformat(), datatype=XSD.date)
-    except ValueError as error:
-        raise InputError(
-            f"{what}: {value!r} is not a date (YYYY-MM-DD or YYYY)", file=str(file), line=line
-        ) from error
-
-
-def _bounds(literal: Literal) -> tuple[str, str]:
-    """Earliest and latest day a date or year literal may mean.
-
-    >>> _bounds(Literal("2017", datatype=XSD.gYear))
-    ('2017-01-01', '2017-12-31')
-    """
-    text = str(literal)
-    if literal.datatype == XSD.gYear:
-        return f"{text}-01-01", f"{text}-12-31"
-    return text, text
-
-
-def _add_instant(graph: Graph, literal: Literal) -> URIRef:
-    node = RES[f"time/{literal}"]
-    graph.add((node, RDF.type, TIME.Instant))
-    graph.add((node, TIME.inXSDgYear if literal.datatype == XSD.gYear else TIME.inXSDDate, literal))
-    earliest, latest = _bounds(literal)
-    graph.add((node, KG.fromDate, Literal(earliest, datatype=XSD.date)))
-    graph.add((node, KG.untilDate, Literal(latest, datatype=XSD.date)))
-    return node
-
-
-def _add_time(graph: Graph, spec: Any, file: Path, line: int | None) -> URIRef:
-    """The OWL-Time node for `{at: D}`, `{from: D}`, `{until: D}` or `{from: D, until: D}`."""
-    keys = set(spec) - {LINE_KEY} if isinstance(spec, dict) else set()
-    if keys == {"at"}:
-        return _add_instant(graph, _date(spec["at"], "time.at", file, line))
-    if not keys or not keys <= {"from", "until"}:
-        raise InputError(
-            f"time must be {{at: D}}, {{from: D}}, {{until: D}} or both, got {spec!r}",
-            file=str(file),
-            line=line,
-        )
-    start = _date(spec["from"], "time.from", file, line) if "from" in keys else None
-    end = _date(spec["until"], "time.until", file, line) if "until" in keys else None
-    if start is not None and end is not None and _bounds(start)[0] > _bounds(end)[1]:
-        raise InputError(f"time.from {start} is after time.until {end}", file=str(file), line=line)
-    node = RES[f"time/{start or 'open'}--{end or 'open'}"]
-    graph.add((node, RDF.type, TIME.ProperInterval))
-    if start is not None:
-        graph.add((node, TIME.hasBeginning, _add_instant(graph, start)))
-        graph.add((node, KG.fromDate, Literal(_bounds(start)[0], datatype=XSD.date)))
-    if end is not None:
-        graph.add((node, TIME.hasEnd, _add_instant(graph, end)))
-        graph.add((node, KG.untilDate, Literal(_bounds(end)[1], datatype=XSD.date)))
-    return node

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.authoring import Compiler, CompiledData, Vocabulary
+from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.errors import ValidationFailed
 from kg.rdfio import from_oxigraph, parse_turtle_files, to_oxigraph
 from kg.reasoning import derive_and_infer
@@ -63,7 +63,7 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
     derive_and_infer(scratch)
     graphs[DERIVED_GRAPH] = from_oxigraph(scratch, DERIVED_GRAPH)
     graphs[INFERRED_GRAPH] = from_oxigraph(scratch, INFERRED_GRAPH)
-    built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.source_ids)})
+    built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.summaries)})
     step("validating against the SHACL shapes")
     built.report = validate(built.data_graph(), load_shapes(settings.shapes_dir), ontology)
     if not built.report.conforms:

@@ -96,7 +96,9 @@ def build_command() -> None:
 @app.command("validate")
 @reports_errors
 def validate_command(
-    files: Annotated[list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")
+    ] = None,
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable input."""
     settings = get_settings()
@@ -123,7 +125,11 @@ def query_command(
     output: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
 ) -> None:
     """Run a SPARQL query over all graphs and print the answer."""
-    media_types = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json"}
+    media_types = {
+        "csv": "text/csv",
+        "tsv": "text/tab-separated-values",
+        "json": "application/sparql-results+json",
+    }
     if output not in (*media_types, "table"):
         raise InputError(f"unknown format '{output}' (table, csv, tsv or json)")
     path = Path(query)
@@ -167,9 +173,13 @@ def shorten(binding: dict[str, str]) -> str:
 @app.command("export")
 @reports_errors
 def export_command(
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(RDF_FORMATS)}.")] = "trig",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of {', '.join(RDF_FORMATS)}.")
+    ] = "trig",
     graph: Annotated[str | None, typer.Option(help="IRI of one named graph.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
 ) -> None:
     """Write the store (or one graph) as Turtle, N-Quads, TriG, JSON-LD, N-Triples or RDF/XML."""
     if output_format not in RDF_FORMATS:

@@ -4,6 +4,7 @@ import re
 
 MAX_DETAIL_CHARS = 240
 
+
 class KGError(Exception):
     """Base of every error the project reports to a person."""
 

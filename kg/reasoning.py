@@ -40,7 +40,9 @@ def _rule(head: str, schema: str, body: str) -> str:
 
 
 RULES = {
-    "symmetric": _rule("?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"),
+    "symmetric": _rule(
+        "?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"
+    ),
     "inverse": _rule("?o ?q ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"),
     "inverse-back": _rule("?o ?p ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?q ?o }} {_RELATION_GRAPHS}"),
     "sub-property": _rule(

@@ -53,7 +53,9 @@ class Store(ABC):
 
     def graph_counts(self) -> dict[str, int]:
         """Number of triples in each named graph."""
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        rows = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
         return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], *, drop_all: bool = False) -> None:
@@ -123,7 +125,9 @@ class RemoteStore(Store):
         if response.status_code == 400:
             raise QueryError(response.text.strip() or "the remote store refused the request")
         if response.status_code >= 300:
-            raise StoreUnavailable(f"remote store at {url} answered {response.status_code}: {response.text[:500]}")
+            raise StoreUnavailable(
+                f"remote store at {url} answered {response.status_code}: {response.text[:500]}"
+            )
         return response
 
     def query_bytes(self, sparql: str, media_type: str = SPARQL_JSON) -> bytes:

@@ -33,6 +33,7 @@ class KG(DefinedNamespace):
     during: URIRef
     context: URIRef
     contradicts: URIRef
+    closes: URIRef
     metonym: URIRef
 
     # actors.ttl
