@@ -186,12 +186,18 @@ class Compiler:
             data.counts[name] = sum(getattr(summary, name) for summary in data.summaries)
         return data
 
-    def compile_source_file(self, path: Path, data: CompiledData) -> SourceSummary:
-        """Compile one source file into its named graph of `data` (the index learns what it defines)."""
+    def compile_source_file(
+        self, path: Path, data: CompiledData, text_path: Path | None = None
+    ) -> SourceSummary:
+        """Compile one source file into its named graph of `data` (the index learns what it defines).
+
+        `text_path` reads the source text from elsewhere than its place in the project (an ingest compiles
+        before it copies anything).
+        """
         doc = self._document(path, "source")
         self._register_entities(path, doc)
         self._register_source_ids(path, doc)
-        return self._compile_source(path, doc, data)
+        return self._compile_source(path, doc, data, text_path)
 
     def _document(self, path: Path, top_key: str) -> dict[str, Any]:
         if not path.exists():
@@ -324,7 +330,9 @@ class Compiler:
 
     # ---------------------------------------------------------------- sources
 
-    def _compile_source(self, path: Path, doc: dict[str, Any], data: CompiledData) -> SourceSummary:
+    def _compile_source(
+        self, path: Path, doc: dict[str, Any], data: CompiledData, text_path: Path | None = None
+    ) -> SourceSummary:
         file = self._rel(path)
         meta = doc["source"]
         line = meta.get(LINE_KEY) if isinstance(meta, dict) else None
@@ -335,8 +343,8 @@ class Compiler:
             raise InputError(
                 f"source id {source_id!r} must equal the file name '{path.stem}'", file=str(file), line=line
             )
-        text_file = str(meta.get("text") or f"seeds/{source_id}.txt")
-        text_path = self.project_dir / text_file
+        text_file = source_text_file(meta, source_id)
+        text_path = text_path or self.project_dir / text_file
         if not text_path.is_file():
             raise InputError(f"source text {text_file} not found", file=str(file), line=line)
         raw = text_path.read_bytes()
@@ -399,7 +407,7 @@ class Compiler:
         target = self._resolve(entry.get("object"), "object", ctx.file, line, ("entity", "event"))
         stance = self._stance(entry, ctx)
         key = (subject, relation, target)
-        time_key = _time_key(entry.get("time"))
+        time_key = _time_key(entry.get("time"), ctx.file, line)
         existing = None if entry.get("closes") else self.index.corroborated(key, stance, time_key)
         if existing is not None:
             self.index.statement_iris[slug] = existing.iri
@@ -626,6 +634,11 @@ def _entries(doc: dict[str, Any], section: str, path: Path, file: Path) -> list[
     return entries
 
 
+def source_text_file(meta: dict[str, Any], source_id: str) -> str:
+    """Where a source's text lives in the project: `text:` if given, else `seeds/<id>.txt`."""
+    return str(meta.get("text") or f"seeds/{source_id}.txt")
+
+
 def _names(body: dict[str, Any]) -> list[str]:
     """Every label, alias and metonym of an authored entity."""
     names: list[str] = []
@@ -641,15 +654,15 @@ def _slugs(entities: Any) -> list[str]:
     return [slug for slug, _ in _items(entities)] if isinstance(entities, dict) else []
 
 
-def _time_key(spec: Any) -> str | None:
-    """A comparable form of a time spec, to tell whether two statements speak of the same period.
+def _time_key(spec: Any, file: Path, line: int | None) -> str | None:
+    """The time node a spec compiles to, as a key telling whether two statements speak of the same period.
 
-    >>> _time_key({"from": 2017, "__line__": 3})
-    'from=2017'
+    >>> _time_key({"from": 2017, "__line__": 3}, Path("f"), 3)
+    '2017--open'
     """
-    if not isinstance(spec, dict):
+    if spec is None:
         return None
-    return ";".join(f"{k}={spec[k]}" for k in sorted(spec) if k != LINE_KEY)
+    return str(add_time(Graph(), spec, file, line)).rsplit("/", 1)[-1]
 
 
 def _as_list(value: Any) -> list[Any]:

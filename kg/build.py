@@ -12,12 +12,13 @@ from rdflib import Graph, URIRef
 
 from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.errors import ValidationFailed
+from kg.history import record_activity
 from kg.rdfio import from_oxigraph, parse_turtle_files, to_oxigraph
 from kg.reasoning import derive_and_infer
 from kg.settings import Settings
 from kg.store import Store
 from kg.validate import ValidationReport, load_shapes, validate
-from kg.vocab import DERIVED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 Step = Callable[[str], None]
 
@@ -73,8 +74,10 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
 
 
 def build(settings: Settings, store: Store, step: Step = lambda _: None) -> BuiltGraph:
-    """Assemble the graph and replace the store's content with it in one transaction."""
+    """Assemble the graph and replace the store's content with it in one transaction (history is kept)."""
     built = assemble(settings, step)
     step("writing the store")
-    store.replace_graphs(built.graphs, drop_all=True)
+    history = Graph().parse(data=store.export("ntriples", str(HISTORY_GRAPH)), format="nt")
+    history += record_activity("build", "all-sources", sorted(settings.facts_dir.rglob("*.yaml")))
+    store.replace_graphs({**built.graphs, HISTORY_GRAPH: history}, drop_all=True)
     return built

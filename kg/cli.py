@@ -18,6 +18,8 @@ from rich.table import Table
 
 from kg.build import assemble, build
 from kg.errors import InputError, KGError, StoreUnavailable
+from kg.history import history
+from kg.ingest import ingest, retract
 from kg.rdfio import parse_turtle_files
 from kg.settings import Settings, get_settings
 from kg.store import RDF_FORMATS, Store, open_store
@@ -217,6 +219,65 @@ def stats_command() -> None:
         for title, sparql in STATS_QUERIES.items():
             rows = store.select(sparql)
             print_counts(title, {row["key"]["value"]: int(row["n"]["value"]) for row in rows})
+
+
+@app.command("ingest")
+@reports_errors
+def ingest_command(
+    facts: Annotated[Path, typer.Argument(help="Facts of the new source (YAML, as in kg/data/sources/).")],
+    text: Annotated[Path, typer.Argument(help="The source's text (UTF-8).")],
+) -> None:
+    """Add a new source: resolve names, verify quotes, validate the change, commit it in one transaction."""
+    for path in (facts, text):
+        if not path.is_file():
+            raise InputError("file not found", file=str(path))
+    with opened_store(get_settings()) as store:
+        report = ingest(get_settings(), store, facts, text)
+    summary = report.summary
+    print_counts(
+        f"Ingested {summary.source_id}",
+        {
+            "new entities": len(summary.new_entities),
+            "statements": summary.statements,
+            "corroborations": summary.corroborations,
+            "contradictions": summary.contradictions,
+            "events": summary.events,
+            "quantities": summary.quantities,
+            "derived triples added": report.derived_added,
+            "inferred triples added": report.inferred_added,
+        },
+    )
+    if summary.new_entities:
+        console.print("New entities: " + ", ".join(summary.new_entities))
+    console.print("Files: " + ", ".join(report.files))
+
+
+@app.command("retract")
+@reports_errors
+def retract_command(source: Annotated[str, typer.Argument(help="Id of the source to remove.")]) -> None:
+    """Remove a source and what was derived from it, leaving the rest exactly as it was."""
+    with opened_store(get_settings()) as store:
+        report = retract(get_settings(), store, source)
+    print_counts(
+        f"Retracted {source}",
+        {
+            "derived triples removed": report.derived_removed,
+            "inferred triples removed": report.inferred_removed,
+        },
+    )
+    console.print("Files removed: " + (", ".join(report.files) or "none"))
+
+
+@app.command("history")
+@reports_errors
+def history_command() -> None:
+    """List the recorded builds, ingests and retractions, oldest first."""
+    with opened_store(get_settings()) as store:
+        rows = history(store)
+    table = Table("when", "what", "files")
+    for row in rows:
+        table.add_row(row["when"], row["label"], row.get("files", ""))
+    console.print(table)
 
 
 @app.command("serve")

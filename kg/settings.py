@@ -29,6 +29,24 @@ class Settings(BaseSettings):
     max_query_nesting: int = Field(200, description="Deepest nesting of { } or ( ) accepted in a query.")
     max_result_rows: int = Field(100_000, description="Most rows a SELECT answer may hold.")
     service_allowlist: list[str] = Field(default_factory=list, description="Endpoints SERVICE may call.")
+    link_endpoint: str = Field(
+        "https://query.wikidata.org/sparql", description="SPARQL endpoint `kg link` and `kg enrich` query."
+    )
+    link_user_agent: str = Field(
+        "syria-kg/0.1 (https://w3id.org/syria-kg; entity linking of a knowledge graph of the Syrian war) "
+        "SPARQLWrapper/2",
+        description="User-Agent sent to the link endpoint (Wikimedia asks for a descriptive one).",
+    )
+    link_cache_dir: Path | None = Field(
+        None, description="Folder of cached endpoint answers (default: link-cache/ beside the data dir)."
+    )
+    link_min_interval_s: float = Field(
+        1.0, description="Least time between two requests to the link endpoint."
+    )
+    link_max_retries: int = Field(3, description="Retries of a failed request to the link endpoint.")
+    link_backoff_s: float = Field(2.0, description="First retry delay; doubled after each failure.")
+    link_timeout_s: float = Field(60.0, description="HTTP timeout of one request to the link endpoint.")
+    link_languages: list[str] = Field(["en", "fr", "ar"], description="Label languages used to reconcile.")
 
     @property
     def seeds_dir(self) -> Path:
@@ -49,6 +67,11 @@ class Settings(BaseSettings):
     @property
     def queries_dir(self) -> Path:
         return self.project_dir / "queries"
+
+    @property
+    def link_cache_path(self) -> Path:
+        """Where `kg link` and `kg enrich` cache endpoint answers."""
+        return self.link_cache_dir or self.data_dir.parent / "link-cache"
 
     @property
     def is_remote(self) -> bool:

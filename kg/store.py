@@ -227,3 +227,19 @@ def replace_update(graphs: dict[URIRef, Graph], *, drop_all: bool = False) -> st
 
 def _triples_text(triples: Iterable[Any]) -> str:
     return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+
+
+def insert_update(graphs: dict[URIRef, Graph]) -> str:
+    """One `INSERT DATA` adding the triples of each named graph (nothing removed)."""
+    body = "\n".join(f"GRAPH <{iri}> {{\n{_triples_text(g)}\n}}" for iri, g in graphs.items() if len(g))
+    return f"INSERT DATA {{\n{body}\n}}" if body else "INSERT DATA { }"
+
+
+def delta_update(iri: URIRef, added: Graph, removed: Graph) -> list[str]:
+    """Update operations that remove then add triples in one named graph."""
+    operations = []
+    if len(removed):
+        operations.append(f"DELETE DATA {{ GRAPH <{iri}> {{\n{_triples_text(removed)}\n}} }}")
+    if len(added):
+        operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_triples_text(added)}\n}} }}")
+    return operations

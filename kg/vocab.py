@@ -34,6 +34,7 @@ class KG(DefinedNamespace):
     context: URIRef
     contradicts: URIRef
     closes: URIRef
+    activityKind: URIRef
     metonym: URIRef
 
     # actors.ttl
@@ -240,6 +241,7 @@ ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 ENTITIES_GRAPH = URIRef(GRAPH + "entities")
 DERIVED_GRAPH = URIRef(GRAPH + "derived")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+HISTORY_GRAPH = URIRef(GRAPH + "history")
 
 
 def source_graph(source_id: str) -> URIRef:
@@ -277,6 +279,7 @@ __all__ = [
     "FOAF",
     "GEO",
     "GRAPH",
+    "HISTORY_GRAPH",
     "INFERRED_GRAPH",
     "KG",
     "OA",

@@ -1,0 +1,1060 @@
+"""Alliance analytics: a signed actor network for a day or an interval, its blocs, balance, brokers and centrality,
+and what changed between two dates.
+
+One function reads the graph (`read_record`: a few SPARQL SELECTs over the union of all graphs); everything else
+is a pure function over that record or over a NetworkX graph, so tests can feed hand-made graphs. The semantics
+(what "valid on a date" means, which nodes are actors, how events become edges, the clustering objective) are
+documented in `docs/analytics.md`.
+
+Signed clustering (correlation clustering) minimises the *frustration* of a partition: the weight of hostile
+evidence inside blocs plus the weight of cooperative evidence between blocs. The search is deterministic: it starts
+from NetworkX community detection on the cooperative subgraph (Louvain with a fixed seed, and the connected
+components) and improves each start by moving single actors and merging blocs while the frustration drops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import InputError
+from kg.store import Store
+from kg.vocab import KG, RES, RT
+
+ASSERTED, REPORTED, CLAIMED = str(KG.Asserted), str(KG.Reported), str(KG.Claimed)
+# Events whose agents act against their targets: agent → target is hostile, co-agents act together.
+HOSTILE_EVENTS = frozenset({"Offensive", "Strike", "Capture", "Encirclement", "Uprising"})
+LOUVAIN_SEED = 0
+EPSILON = 1e-9
+ALGORITHM = (
+    "signed clustering: minimise frustration (hostile weight inside blocs + cooperative weight between blocs) by "
+    "deterministic local search (single-actor moves and bloc merges) from Louvain communities (seed 0) and "
+    "connected components of the cooperative subgraph; fewest blocs among equal frustration"
+)
+
+# ---------------------------------------------------------------------------------------------- the record
+
+
+@dataclass(frozen=True)
+class Span:
+    """When a fact holds: inclusive days, `None` for an open end; `dated` is False when it has no `kg:during`."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    dated: bool = False
+
+    def iso(self) -> str:
+        """ISO 8601 interval text, `..` for an open end, `undated` when there is no time at all.
+
+        >>> Span(dt.date(2024, 11, 27), None, True).iso()
+        '2024-11-27/..'
+        >>> Span().iso()
+        'undated'
+        """
+        if not self.dated:
+            return "undated"
+        return f"{_iso(self.start) or '..'}/{_iso(self.end) or '..'}"
+
+
+UNDATED = Span()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One piece of evidence: the exact words and the source document they come from."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One signed link between two actors, from one statement or from one event."""
+
+    id: str
+    fact: str
+    subject: str
+    object: str
+    relation: str
+    polarity: int
+    directed: bool
+    stance: str
+    attributed_to: str | None
+    span: Span
+    quotes: tuple[Quote, ...] = ()
+
+    def sources(self) -> set[tuple[str, str]]:
+        """The corroborating sources of this tie: (source document, voice) pairs."""
+        voice = self.attributed_to or ""
+        return {(quote.source, voice) for quote in self.quotes} or {(self.fact, voice)}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An instance of a `kg:Actor` subclass."""
+
+    iri: str
+    label: str
+    kind: str
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """An instance of a `kg:Event` subclass, with its roles."""
+
+    iri: str
+    label: str
+    kind: str
+    span: Span
+    stance: str | None
+    attributed_to: str | None
+    agents: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    part_of: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass
+class Record:
+    """Everything the analytics need from the graph, read once."""
+
+    actors: dict[str, Actor]
+    ties: list[Tie]
+    events: list[Event]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, iri: str) -> str:
+        """A readable name for an IRI: its English label, else its last path segment."""
+        return self.labels.get(iri) or local_name(iri)
+
+
+# ---------------------------------------------------------------------------------------------- time and options
+
+
+@dataclass(frozen=True)
+class Window:
+    """A day or an interval of days (inclusive); both ends `None` means all time."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> Window:
+        """`YYYY-MM-DD` (one day), `A/B` (an interval, `..` for an open end), empty for all time.
+
+        >>> Window.parse("2024-12-07")
+        Window(start=datetime.date(2024, 12, 7), end=datetime.date(2024, 12, 7))
+        >>> Window.parse("2024-11-26/..").slug()
+        '2024-11-26--open'
+        >>> Window.parse(None).slug()
+        'all'
+        """
+        if not text:
+            return cls()
+        if "/" not in text:
+            day = parse_date(text)
+            return cls(day, day)
+        first, _, last = text.partition("/")
+        window = cls(parse_date(first) if first != ".." else None, parse_date(last) if last != ".." else None)
+        if window.start and window.end and window.start > window.end:
+            raise InputError(f"the interval {text} ends before it starts")
+        return window
+
+    def slug(self) -> str:
+        """A short name for IRIs and file names: `2024-12-07`, `2024-11-26--2024-12-07`, `all`."""
+        if self.start is None and self.end is None:
+            return "all"
+        if self.start == self.end:
+            return _iso(self.start) or "all"
+        return f"{_iso(self.start) or 'open'}--{_iso(self.end) or 'open'}"
+
+    def iso(self) -> str | None:
+        """The window as the text `parse` reads, `None` for all time."""
+        if self.start is None and self.end is None:
+            return None
+        if self.start == self.end:
+            return _iso(self.start)
+        return f"{_iso(self.start) or '..'}/{_iso(self.end) or '..'}"
+
+    def overlaps(self, span: Span) -> bool:
+        """Whether a dated span shares at least one day with the window.
+
+        >>> Window.parse("2024-12-07").overlaps(Span(None, dt.date(2024, 12, 7), True))
+        True
+        >>> Window.parse("2024-11-26").overlaps(Span(dt.date(2024, 11, 27), None, True))
+        False
+        """
+        starts_in_time = span.start is None or self.end is None or span.start <= self.end
+        ends_in_time = span.end is None or self.start is None or span.end >= self.start
+        return starts_in_time and ends_in_time
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which ties enter the network: the time window, claimed statements, undated statements."""
+
+    window: Window = Window()
+    include_claimed: bool = False
+    include_undated: bool = True
+
+    def admits(self, tie_or_event: Tie | Event) -> bool:
+        """Stance and time filter; asserted and reported always pass, claimed on request, the rest never."""
+        stances = {ASSERTED, REPORTED} | ({CLAIMED} if self.include_claimed else set())
+        if tie_or_event.stance not in stances:
+            return False
+        if not tie_or_event.span.dated:
+            return self.include_undated
+        return self.window.overlaps(tie_or_event.span)
+
+    def parameters(self) -> dict[str, Any]:
+        """The options as plain values, for JSON and provenance."""
+        return {
+            "date": self.window.iso(),
+            "include_claimed": self.include_claimed,
+            "include_undated": self.include_undated,
+        }
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date, or an `InputError` a person can read.
+
+    >>> parse_date("2024-12-07")
+    datetime.date(2024, 12, 7)
+    """
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise InputError(f"'{text}' is not a date (YYYY-MM-DD)") from error
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI.
+
+    >>> local_name("https://w3id.org/syria-kg/id/russia")
+    'russia'
+    >>> local_name("https://w3id.org/syria-kg/ontology#Offensive")
+    'Offensive'
+    """
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
+
+# ---------------------------------------------------------------------------------------------- reading the store
+
+PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+"""
+ACTORS_QUERY = (
+    PREFIXES
+    + """SELECT ?actor ?type ?label WHERE {
+  ?actor a ?type . ?type rdfs:subClassOf* kg:Actor .
+  OPTIONAL { ?actor rdfs:label ?label }
+}"""
+)
+STATEMENTS_QUERY = (
+    PREFIXES
+    + """SELECT ?fact ?subject ?object ?type ?polarity ?directed ?stance ?by ?from ?until ?time WHERE {
+  ?fact a kg:Statement ; kg:subject ?subject ; kg:object ?object ; kg:relationType ?type ; kg:stance ?stance .
+  ?type kg:polarity ?polarity .
+  FILTER (?polarity != 0)
+  OPTIONAL { ?type kg:directed ?directed }
+  OPTIONAL { ?fact prov:wasAttributedTo ?by }
+  OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
+}"""
+)
+EVENTS_QUERY = (
+    PREFIXES
+    + """SELECT ?fact ?type ?label ?stance ?by ?from ?until ?time WHERE {
+  ?fact a ?type . ?type rdfs:subClassOf+ kg:Event .
+  OPTIONAL { ?fact rdfs:label ?label }
+  OPTIONAL { ?fact kg:stance ?stance }
+  OPTIONAL { ?fact prov:wasAttributedTo ?by }
+  OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
+}"""
+)
+ROLES_QUERY = (
+    PREFIXES
+    + """SELECT ?fact ?role ?filler ?label WHERE {
+  VALUES ?role { kg:agent kg:hasParticipant kg:target kg:place kg:subEventOf }
+  ?fact ?role ?filler .
+  OPTIONAL { ?filler rdfs:label ?label }
+}"""
+)
+EVIDENCE_QUERY = (
+    PREFIXES
+    + """SELECT ?fact ?source ?quote WHERE {
+  ?fact kg:hasEvidence ?evidence . ?evidence oa:hasSource ?source .
+  OPTIONAL { ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote }
+}"""
+)
+
+Row = dict[str, dict[str, str]]
+
+
+def read_record(store: Store) -> Record:
+    """Actors, signed ties (statements and hostile events) and events of the whole graph, with their quotes."""
+    labels: dict[str, str] = {}
+    quotes = _read_quotes(store.select(EVIDENCE_QUERY))
+    actors = _read_actors(store.select(ACTORS_QUERY), labels)
+    events = _read_events(store.select(EVENTS_QUERY), store.select(ROLES_QUERY), quotes, labels)
+    ties = [tie for row in store.select(STATEMENTS_QUERY) if (tie := _statement_tie(row, quotes)) is not None]
+    ties += [tie for event in events for tie in event_ties(event)]
+    ties = [tie for tie in _unique(ties) if tie.subject in actors and tie.object in actors]
+    return Record(actors=actors, ties=ties, events=events, labels=labels)
+
+
+def _value(row: Row, name: str) -> str | None:
+    return row[name]["value"] if name in row else None
+
+
+def _note_label(labels: dict[str, str], row: Row, iri_var: str, label_var: str = "label") -> None:
+    """Keep an English (or untagged) label for an IRI, English winning."""
+    if label_var not in row:
+        return
+    language = row[label_var].get("xml:lang", "")
+    iri = row[iri_var]["value"]
+    if language.startswith("en") or (not language and iri not in labels):
+        labels[iri] = row[label_var]["value"]
+
+
+def _span(row: Row) -> Span:
+    start, end = _value(row, "from"), _value(row, "until")
+    if start is None and end is None:
+        return UNDATED
+    return Span(
+        dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None, True
+    )
+
+
+def _read_quotes(rows: list[Row]) -> dict[str, tuple[Quote, ...]]:
+    found: dict[str, list[Quote]] = defaultdict(list)
+    for row in rows:
+        quote = Quote(_value(row, "quote") or "", row["source"]["value"])
+        if quote not in found[row["fact"]["value"]]:
+            found[row["fact"]["value"]].append(quote)
+    return {fact: tuple(sorted(items, key=lambda q: (q.source, q.text))) for fact, items in found.items()}
+
+
+def _read_actors(rows: list[Row], labels: dict[str, str]) -> dict[str, Actor]:
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        types[row["actor"]["value"]].add(row["type"]["value"])
+        _note_label(labels, row, "actor")
+    general = {str(KG.Actor), str(KG.Organisation)}
+    actors = {}
+    for iri, found in sorted(types.items()):
+        specific = sorted(found - general or found)[0]
+        actors[iri] = Actor(iri, labels.get(iri) or local_name(iri), local_name(specific), specific)
+    return actors
+
+
+def _read_events(
+    rows: list[Row], role_rows: list[Row], quotes: dict[str, tuple[Quote, ...]], labels: dict[str, str]
+) -> list[Event]:
+    base: dict[str, Row] = {}
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        iri = row["fact"]["value"]
+        base.setdefault(iri, row)
+        kinds[iri].add(row["type"]["value"])
+        _note_label(labels, row, "fact")
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in role_rows:
+        if row["fact"]["value"] in base:
+            roles[row["fact"]["value"], local_name(row["role"]["value"])].add(row["filler"]["value"])
+            _note_label(labels, row, "filler")
+    return [_event(iri, base[iri], kinds[iri], roles, quotes, labels) for iri in sorted(base)]
+
+
+def _event(
+    iri: str,
+    row: Row,
+    kinds: set[str],
+    roles: dict[tuple[str, str], set[str]],
+    quotes: dict[str, tuple[Quote, ...]],
+    labels: dict[str, str],
+) -> Event:
+    agents = roles[iri, "agent"]
+    return Event(
+        iri=iri,
+        label=labels.get(iri) or local_name(iri),
+        kind=local_name(sorted(kinds - {str(KG.Event)} or kinds)[0]),
+        span=_span(row),
+        stance=_value(row, "stance"),
+        attributed_to=_value(row, "by"),
+        agents=tuple(sorted(agents)),
+        participants=tuple(sorted(roles[iri, "hasParticipant"] - agents - roles[iri, "target"])),
+        targets=tuple(sorted(roles[iri, "target"])),
+        places=tuple(sorted(roles[iri, "place"])),
+        part_of=tuple(sorted(roles[iri, "subEventOf"])),
+        quotes=quotes.get(iri, ()),
+    )
+
+
+def _statement_tie(row: Row, quotes: dict[str, tuple[Quote, ...]]) -> Tie | None:
+    fact = row["fact"]["value"]
+    relation = row["type"]["value"]
+    return Tie(
+        id=fact,
+        fact=fact,
+        subject=row["subject"]["value"],
+        object=row["object"]["value"],
+        relation=relation.removeprefix(str(RT)),
+        polarity=1 if float(row["polarity"]["value"]) > 0 else -1,
+        directed=_value(row, "directed") not in ("false", "0"),
+        stance=row["stance"]["value"],
+        attributed_to=_value(row, "by"),
+        span=_span(row),
+        quotes=quotes.get(fact, ()),
+    )
+
+
+def _unique(ties: Iterable[Tie]) -> list[Tie]:
+    """One tie per id (rows repeat when a statement has several times or attributions), in id order."""
+    return sorted({tie.id: tie for tie in ties}.values(), key=lambda tie: tie.id)
+
+
+def event_ties(event: Event) -> list[Tie]:
+    """The signed ties an event implies: in a hostile event, each agent (or participant) against each target, and
+    its agents and participants together.
+
+    >>> e = Event("e", "E", "Offensive", UNDATED, ASSERTED, None, agents=("a", "b"), targets=("c",))
+    >>> [(t.subject, t.relation, t.object, t.polarity) for t in event_ties(e)]
+    [('a', 'offensive-against', 'c', -1), ('b', 'offensive-against', 'c', -1), ('a', 'joint-offensive', 'b', 1)]
+    """
+    if event.kind not in HOSTILE_EVENTS or event.stance is None:
+        return []
+    side = sorted(set(event.agents) | set(event.participants))
+    kind = event.kind.lower()
+    common = {"fact": event.iri, "stance": event.stance, "attributed_to": event.attributed_to}
+    common |= {"span": event.span, "quotes": event.quotes}
+    hostile = [
+        Tie(
+            id=f"{event.iri}#{local_name(a)}>{local_name(t)}",
+            subject=a,
+            object=t,
+            relation=f"{kind}-against",
+            polarity=-1,
+            directed=True,
+            **common,
+        )
+        for a in side
+        for t in event.targets
+        if a != t
+    ]
+    joint = [
+        Tie(
+            id=f"{event.iri}#{local_name(a)}+{local_name(b)}",
+            subject=a,
+            object=b,
+            relation=f"joint-{kind}",
+            polarity=1,
+            directed=False,
+            **common,
+        )
+        for a, b in itertools.combinations(side, 2)
+    ]
+    return hostile + joint
+
+
+# ---------------------------------------------------------------------------------------------- the network
+
+
+def admitted_ties(record: Record, options: Options) -> list[Tie]:
+    """The ties the options let into the network."""
+    return [tie for tie in record.ties if options.admits(tie)]
+
+
+def edge_weights(ties: Iterable[Tie]) -> dict[str, Any]:
+    """Edge attributes from the ties behind an edge: corroborating sources per sign, net sign, total weight.
+
+    >>> q = (Quote("x", "doc1"),)
+    >>> t = [Tie("1", "1", "a", "b", "allied-with", 1, False, ASSERTED, "v", UNDATED, q),
+    ...      Tie("2", "2", "a", "b", "fights", -1, False, ASSERTED, "w", UNDATED, q)]
+    >>> {k: v for k, v in edge_weights(t).items() if k != "ties"}
+    {'positive': 1, 'negative': 1, 'sign': 0, 'weight': 2}
+    """
+    ties = sorted(set(ties), key=lambda tie: tie.id)
+    positive = len(set().union(*(tie.sources() for tie in ties if tie.polarity > 0)))
+    negative = len(set().union(*(tie.sources() for tie in ties if tie.polarity < 0)))
+    sign = (positive > negative) - (positive < negative)
+    return {
+        "positive": positive,
+        "negative": negative,
+        "sign": sign,
+        "weight": positive + negative,
+        "ties": ties,
+    }
+
+
+def signed_digraph(ties: Iterable[Tie], actors: dict[str, Actor]) -> nx.DiGraph:
+    """The signed, directed, weighted actor network: an undirected relation gives an edge each way."""
+    grouped: dict[tuple[str, str], list[Tie]] = defaultdict(list)
+    for tie in ties:
+        grouped[tie.subject, tie.object].append(tie)
+        if not tie.directed:
+            grouped[tie.object, tie.subject].append(tie)
+    return _graph(nx.DiGraph(), grouped, actors)
+
+
+def signed_graph(ties: Iterable[Tie], actors: dict[str, Actor]) -> nx.Graph:
+    """The undirected projection used for blocs and triangles: one edge per pair of actors."""
+    grouped: dict[tuple[str, str], list[Tie]] = defaultdict(list)
+    for tie in ties:
+        grouped[tuple(sorted((tie.subject, tie.object)))].append(tie)  # type: ignore[index]
+    return _graph(nx.Graph(), grouped, actors)
+
+
+def _graph(graph: nx.Graph, grouped: dict[tuple[str, str], list[Tie]], actors: dict[str, Actor]) -> nx.Graph:
+    for (u, v), ties in sorted(grouped.items()):
+        if u == v:
+            continue
+        for node in (u, v):
+            actor = actors.get(node)
+            graph.add_node(
+                node, label=actor.label if actor else local_name(node), kind=actor.kind if actor else ""
+            )
+        graph.add_edge(u, v, **edge_weights(ties))
+    return graph
+
+
+def network(record: Record, options: Options) -> tuple[nx.DiGraph, nx.Graph]:
+    """The directed network and its undirected projection for the options."""
+    ties = admitted_ties(record, options)
+    return signed_digraph(ties, record.actors), signed_graph(ties, record.actors)
+
+
+# ---------------------------------------------------------------------------------------------- blocs
+
+Partition = dict[str, int]
+
+
+def frustration(graph: nx.Graph, partition: Partition) -> float:
+    """Hostile weight inside blocs plus cooperative weight between blocs (0 for a perfectly balanced split).
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", positive=1, negative=0); g.add_edge("b", "c", positive=0, negative=2)
+    >>> frustration(g, {"a": 0, "b": 0, "c": 1}), frustration(g, {"a": 0, "b": 0, "c": 0})
+    (0, 2)
+    """
+    return sum(
+        data["negative"] if partition[u] == partition[v] else data["positive"]
+        for u, v, data in graph.edges(data=True)
+    )
+
+
+def _cost_in(graph: nx.Graph, partition: Partition, node: str, bloc: int) -> float:
+    """What `node` contributes to the frustration if it sits in `bloc`."""
+    return sum(
+        data["negative"] if partition[other] == bloc else data["positive"]
+        for other, data in graph.adj[node].items()
+        if other != node
+    )
+
+
+def _best_move(graph: nx.Graph, partition: Partition, node: str) -> int | None:
+    """The bloc that lowers the frustration most when `node` moves there (a new bloc included), or None."""
+    fresh = max(partition.values()) + 1
+    candidates = sorted({partition[other] for other in graph.adj[node]} | {fresh})
+    current = _cost_in(graph, partition, node, partition[node])
+    cost, bloc = min((_cost_in(graph, partition, node, bloc), bloc) for bloc in candidates)
+    return bloc if cost < current - EPSILON and bloc != partition[node] else None
+
+
+def _best_merge(graph: nx.Graph, partition: Partition) -> tuple[int, int] | None:
+    """The two blocs whose merger lowers the frustration most (more cooperation than hostility between them)."""
+    gain: dict[tuple[int, int], float] = defaultdict(float)
+    for u, v, data in graph.edges(data=True):
+        a, b = sorted((partition[u], partition[v]))
+        if a != b:
+            gain[a, b] += data["positive"] - data["negative"]
+    best = max(sorted(gain.items()), key=lambda item: item[1], default=None)
+    return best[0] if best and best[1] > EPSILON else None
+
+
+def improve(graph: nx.Graph, partition: Partition) -> Partition:
+    """Local search: move single actors, then merge blocs, while the frustration strictly drops."""
+    partition = dict(partition)
+    while True:
+        moved = False
+        for node in sorted(graph):
+            bloc = _best_move(graph, partition, node)
+            if bloc is not None:
+                partition[node], moved = bloc, True
+        merge = _best_merge(graph, partition)
+        if merge:
+            partition = {node: merge[0] if bloc == merge[1] else bloc for node, bloc in partition.items()}
+        if not moved and not merge:
+            return partition
+
+
+def cooperative_subgraph(graph: nx.Graph) -> nx.Graph:
+    """Every actor, and the edges whose net sign is cooperative, weighted by their cooperative sources."""
+    positive = nx.Graph()
+    positive.add_nodes_from(sorted(graph))
+    positive.add_weighted_edges_from(
+        (u, v, data["positive"]) for u, v, data in graph.edges(data=True) if data["sign"] > 0
+    )
+    return positive
+
+
+def _seeds(graph: nx.Graph) -> list[list[set[str]]]:
+    positive = cooperative_subgraph(graph)
+    louvain = nx.community.louvain_communities(positive, weight="weight", seed=LOUVAIN_SEED)
+    return [list(louvain), [set(c) for c in nx.connected_components(positive)]]
+
+
+def canonical(graph: nx.Graph, partition: Partition) -> Partition:
+    """Number blocs 1, 2, ... by size (largest first), then by cooperative weight, then by member name."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for node, bloc in partition.items():
+        members[bloc].append(node)
+
+    def key(nodes: list[str]) -> tuple[int, float, str]:
+        inside = graph.subgraph(nodes).size(weight="positive")
+        return (-len(nodes), -inside, min(nodes))
+
+    ordered = sorted(members.values(), key=key)
+    return {node: number for number, nodes in enumerate(ordered, 1) for node in nodes}
+
+
+def signed_blocs(graph: nx.Graph) -> Partition:
+    """The partition into blocs with the least frustration the search finds; ties go to fewer blocs.
+
+    A balanced two-bloc graph splits exactly:
+
+    >>> g = nx.Graph()
+    >>> for u, v, s in [("a", "b", 1), ("c", "d", 1), ("a", "c", -1), ("b", "d", -1)]:
+    ...     g.add_edge(u, v, positive=int(s > 0), negative=int(s < 0), sign=s)
+    >>> signed_blocs(g)
+    {'a': 1, 'b': 1, 'c': 2, 'd': 2}
+    """
+    if not graph:
+        return {}
+    results = []
+    for communities in _seeds(graph):
+        start = {node: number for number, nodes in enumerate(communities) for node in nodes}
+        found = improve(graph, start)
+        results.append((frustration(graph, found), len(set(found.values())), canonical(graph, found)))
+    best = min(results, key=lambda result: (result[0], result[1], sorted(result[2].items())))
+    return dict(sorted(best[2].items()))
+
+
+# ---------------------------------------------------------------------------------------------- placements
+
+
+@dataclass(frozen=True)
+class Side:
+    """One edge of an actor, seen from that actor."""
+
+    neighbour: str
+    sign: int
+    weight: float
+    ties: tuple[Tie, ...]
+
+
+@dataclass
+class Placement:
+    """An actor's bloc, how sure the placement is, and the edges that decide it (or speak against it)."""
+
+    actor: str
+    bloc: int
+    confidence: float | None
+    support: list[Side]
+    against: list[Side]
+    broker: bool = False
+    degree: float = 0.0
+    betweenness: float = 0.0
+
+
+def consistent(sign: int, same_bloc: bool) -> bool:
+    """Cooperation inside a bloc or hostility across blocs agrees with a placement.
+
+    >>> consistent(1, True), consistent(-1, True), consistent(-1, False)
+    (True, False, True)
+    """
+    return (sign > 0) == same_bloc
+
+
+def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
+    """Confidence = share of the actor's signed edge weight that agrees with its bloc; sides sorted by weight."""
+    support, against = [], []
+    agreeing = total = 0.0
+    for other, data in sorted(graph.adj[node].items()):
+        same = partition[other] == partition[node]
+        agreeing += data["positive"] if same else data["negative"]
+        total += data["positive"] + data["negative"]
+        if data["sign"] == 0:
+            continue
+        side = Side(other, data["sign"], data["weight"], tuple(data["ties"]))
+        (support if consistent(data["sign"], same) else against).append(side)
+    order = lambda side: (-side.weight, side.neighbour)  # noqa: E731
+    confidence = round(agreeing / total, 3) if total else None
+    return Placement(
+        node, partition[node], confidence, sorted(support, key=order), sorted(against, key=order)
+    )
+
+
+def brokers(graph: nx.Graph, partition: Partition) -> list[str]:
+    """Actors with cooperative ties into two or more blocs.
+
+    >>> g = nx.Graph(); g.add_edge("t", "a", sign=1); g.add_edge("t", "b", sign=1)
+    >>> brokers(g, {"t": 1, "a": 1, "b": 2})
+    ['t']
+    """
+    return sorted(
+        node
+        for node in graph
+        if len({partition[o] for o, d in graph.adj[node].items() if d["sign"] > 0}) >= 2
+    )
+
+
+def centrality(graph: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
+    """Degree centrality of the signed graph, and betweenness on the cooperative graph (distance 1 / sources)."""
+    positive = cooperative_subgraph(graph)
+    for _, _, data in positive.edges(data=True):
+        data["distance"] = 1 / data["weight"] if data["weight"] else 1.0
+    degree = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
+    return degree, nx.betweenness_centrality(positive, weight="distance")
+
+
+# ---------------------------------------------------------------------------------------------- balance
+
+
+@dataclass
+class Balance:
+    """Structural balance: the share of triangles whose sign product is positive, and the others."""
+
+    triangles: int
+    balanced: int
+    unbalanced: list[tuple[str, str, str]]
+
+    @property
+    def index(self) -> float | None:
+        """Balanced triangles / all signed triangles; `None` when there are none."""
+        return round(self.balanced / self.triangles, 3) if self.triangles else None
+
+
+def signed_triangles(graph: nx.Graph) -> Iterator[tuple[str, str, str]]:
+    """Triangles of the undirected graph whose three edges all have a sign (NetworkX clique enumeration)."""
+    signed = graph.edge_subgraph((u, v) for u, v, data in graph.edges(data=True) if data["sign"] != 0)
+    for clique in nx.enumerate_all_cliques(nx.Graph(signed)):
+        if len(clique) > 3:
+            return
+        if len(clique) == 3:
+            yield tuple(sorted(clique))  # type: ignore[misc]
+
+
+def balance(graph: nx.Graph) -> Balance:
+    """Count balanced triangles (sign product +1); list the unbalanced ones.
+
+    >>> g = nx.Graph()
+    >>> for u, v, s in [("a", "b", 1), ("b", "c", 1), ("a", "c", -1)]:
+    ...     g.add_edge(u, v, sign=s)
+    >>> b = balance(g); b.index, b.unbalanced
+    (0.0, [('a', 'b', 'c')])
+    """
+    triangles = sorted(signed_triangles(graph))
+    unbalanced = [t for t in triangles if _sign_product(graph, t) < 0]
+    return Balance(len(triangles), len(triangles) - len(unbalanced), unbalanced)
+
+
+def _sign_product(graph: nx.Graph, triangle: tuple[str, str, str]) -> int:
+    a, b, c = triangle
+    return graph[a][b]["sign"] * graph[b][c]["sign"] * graph[a][c]["sign"]
+
+
+# ---------------------------------------------------------------------------------------------- analysis
+
+
+@dataclass
+class Analysis:
+    """Blocs, placements, balance and frustration of one undirected signed network."""
+
+    graph: nx.Graph
+    partition: Partition
+    placements: dict[str, Placement]
+    balance: Balance
+    frustration: float
+
+    def blocs(self) -> dict[int, list[str]]:
+        """Members of each bloc, by bloc number."""
+        members: dict[int, list[str]] = defaultdict(list)
+        for node, bloc in sorted(self.partition.items()):
+            members[bloc].append(node)
+        return dict(sorted(members.items()))
+
+    def anchor(self, bloc: int) -> str:
+        """The member with the most cooperative evidence inside its bloc, which names the bloc."""
+        members = self.blocs()[bloc]
+        inside = self.graph.subgraph(members)
+        return min(members, key=lambda node: (-inside.degree(node, weight="positive"), node))
+
+
+def analyse(graph: nx.Graph) -> Analysis:
+    """Blocs, confidence, evidence, brokers, centrality and balance of an undirected signed graph."""
+    partition = signed_blocs(graph)
+    degree, betweenness = centrality(graph)
+    broker_set = set(brokers(graph, partition))
+    placements = {}
+    for node in sorted(graph):
+        placement = place(graph, partition, node)
+        placement.broker = node in broker_set
+        placement.degree, placement.betweenness = round(degree[node], 3), round(betweenness[node], 3)
+        placements[node] = placement
+    return Analysis(graph, partition, placements, balance(graph), frustration(graph, partition))
+
+
+# ---------------------------------------------------------------------------------------------- diff
+
+
+@dataclass
+class Change:
+    """A relation (subject, relation, object) that began or ended, or a pair of actors whose sign changed."""
+
+    subject: str
+    relation: str
+    object: str
+    sign_before: int | None
+    sign_after: int | None
+    ties: list[Tie]
+
+
+@dataclass
+class Diff:
+    """What changed in the network between two dates, and the events of the interval."""
+
+    before: Options
+    after: Options
+    began: list[Change]
+    ended: list[Change]
+    sign_changed: list[Change]
+    events: list[Event]
+
+
+def _relations(ties: Iterable[Tie]) -> dict[tuple[str, str, str], list[Tie]]:
+    found: dict[tuple[str, str, str], list[Tie]] = defaultdict(list)
+    for tie in ties:
+        subject, obj = (tie.subject, tie.object) if tie.directed else sorted((tie.subject, tie.object))
+        found[subject, tie.relation, obj].append(tie)
+    return found
+
+
+def diff(
+    record: Record,
+    start: dt.date,
+    end: dt.date,
+    *,
+    include_claimed: bool = False,
+    include_undated: bool = True,
+) -> Diff:
+    """Relations valid on `end` and not on `start` (began), the reverse (ended), pairs whose net sign flipped, and
+    the events that overlap the interval."""
+    if start > end:
+        raise InputError(f"--from {start} is after --to {end}")
+    before = Options(Window(start, start), include_claimed, include_undated)
+    after = Options(Window(end, end), include_claimed, include_undated)
+    then, now = _relations(admitted_ties(record, before)), _relations(admitted_ties(record, after))
+    began = [
+        Change(s, r, o, None, now[s, r, o][0].polarity, now[s, r, o]) for s, r, o in sorted(now.keys() - then)
+    ]
+    ended = [
+        Change(s, r, o, then[s, r, o][0].polarity, None, then[s, r, o])
+        for s, r, o in sorted(then.keys() - now)
+    ]
+    old_graph, new_graph = network(record, before)[1], network(record, after)[1]
+    flipped = [
+        Change(u, "net sign", v, old_graph[u][v]["sign"], data["sign"], data["ties"])
+        for u, v, data in sorted(new_graph.edges(data=True))
+        if old_graph.has_edge(u, v) and old_graph[u][v]["sign"] != data["sign"]
+    ]
+    return Diff(before, after, began, ended, flipped, timeline(record, Window(start, end)))
+
+
+def timeline(record: Record, window: Window | None = None) -> list[Event]:
+    """Dated events (overlapping the window, if one is given), in order of their first possible day."""
+    dated = [event for event in record.events if event.span.dated]
+    if window is not None:
+        dated = [event for event in dated if window.overlaps(event.span)]
+    return sorted(dated, key=lambda event: (_first_day(event.span), event.span.end or dt.date.max, event.iri))
+
+
+def _first_day(span: Span) -> dt.date:
+    """Where a timeline puts a span: its start, else its end (an event known only to precede a day)."""
+    return span.start or span.end or dt.date.min
+
+
+# ---------------------------------------------------------------------------------------------- JSON
+
+
+def tie_json(tie: Tie) -> dict[str, Any]:
+    """A tie as JSON: the fact IRI, relation, stance, time and quotes."""
+    return {
+        "iri": tie.fact,
+        "relation": tie.relation,
+        "subject": tie.subject,
+        "object": tie.object,
+        "sign": tie.polarity,
+        "stance": local_name(tie.stance),
+        "attributed_to": tie.attributed_to,
+        "from": _iso(tie.span.start),
+        "until": _iso(tie.span.end),
+        "quotes": [{"text": quote.text, "source": quote.source} for quote in tie.quotes],
+    }
+
+
+def event_json(event: Event, record: Record, window: Window | None = None) -> dict[str, Any]:
+    """An event for the timeline: IRI, label, type, days, roles with labels, stance and quotes."""
+    named = lambda iris: [{"iri": iri, "label": record.label(iri)} for iri in iris]  # noqa: E731
+    return {
+        "iri": event.iri,
+        "label": event.label,
+        "type": event.kind,
+        "from": _iso(event.span.start),
+        "until": _iso(event.span.end),
+        "in_window": window.overlaps(event.span) if window else None,
+        "stance": local_name(event.stance) if event.stance else None,
+        "agents": named(event.agents),
+        "participants": named(event.participants),
+        "targets": named(event.targets),
+        "places": named(event.places),
+        "part_of": named(event.part_of),
+        "quotes": [{"text": quote.text, "source": quote.source} for quote in event.quotes],
+    }
+
+
+def side_json(side: Side) -> dict[str, Any]:
+    """One deciding (or dissenting) edge of an actor."""
+    return {
+        "neighbour": side.neighbour,
+        "sign": side.sign,
+        "weight": side.weight,
+        "evidence": [tie_json(tie) for tie in side.ties],
+    }
+
+
+def edge_json(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A network edge: ends, sign, weights, and the IRIs of the statements or events behind it."""
+    return {
+        "source": u,
+        "target": v,
+        "sign": data["sign"],
+        "weight": data["weight"],
+        "positive": data["positive"],
+        "negative": data["negative"],
+        "relations": sorted({tie.relation for tie in data["ties"]}),
+        "statements": sorted({tie.fact for tie in data["ties"]}),
+    }
+
+
+def blocs_report(record: Record, options: Options) -> dict[str, Any]:
+    """The whole analysis of one window as JSON: what `kg blocs --format json` prints and `/api/blocs` serves."""
+    directed, undirected = network(record, options)
+    analysis = analyse(undirected)
+    return {
+        "parameters": options.parameters(),
+        "algorithm": ALGORITHM,
+        "blocs": [
+            {
+                "id": bloc,
+                "label": record.label(analysis.anchor(bloc)),
+                "anchor": analysis.anchor(bloc),
+                "members": members,
+            }
+            for bloc, members in analysis.blocs().items()
+        ],
+        "actors": [_placement_json(p, record) for p in analysis.placements.values()],
+        "edges": [edge_json(u, v, data) for u, v, data in sorted(directed.edges(data=True))],
+        "balance": {
+            "index": analysis.balance.index,
+            "triangles": analysis.balance.triangles,
+            "balanced": analysis.balance.balanced,
+            "unbalanced": len(analysis.balance.unbalanced),
+        },
+        "frustration": analysis.frustration,
+        "unbalanced_triangles": [_triangle_json(undirected, t) for t in analysis.balance.unbalanced],
+        "brokers": sorted(node for node, p in analysis.placements.items() if p.broker),
+        "events": [event_json(event, record, options.window) for event in timeline(record)],
+    }
+
+
+def _placement_json(placement: Placement, record: Record) -> dict[str, Any]:
+    actor = record.actors.get(placement.actor)
+    return {
+        "iri": placement.actor,
+        "label": record.label(placement.actor),
+        "kind": actor.kind if actor else None,
+        "bloc": placement.bloc,
+        "confidence": placement.confidence,
+        "broker": placement.broker,
+        "degree": placement.degree,
+        "betweenness": placement.betweenness,
+        "support": [side_json(side) for side in placement.support],
+        "against": [side_json(side) for side in placement.against],
+    }
+
+
+def _triangle_json(graph: nx.Graph, triangle: tuple[str, str, str]) -> dict[str, Any]:
+    a, b, c = triangle
+    edges = []
+    for u, v in ((a, b), (b, c), (a, c)):
+        data = graph[u][v]
+        edges.append(
+            {
+                "source": u,
+                "target": v,
+                "sign": data["sign"],
+                "statements": sorted({tie.fact for tie in data["ties"]}),
+                "evidence": [tie_json(tie) for tie in data["ties"]],
+            }
+        )
+    return {"actors": list(triangle), "edges": edges}
+
+
+def diff_report(result: Diff, record: Record) -> dict[str, Any]:
+    """A diff as JSON: began, ended and sign-changed relations with evidence, and the events of the interval."""
+
+    def change(item: Change) -> dict[str, Any]:
+        return {
+            "subject": item.subject,
+            "subject_label": record.label(item.subject),
+            "relation": item.relation,
+            "object": item.object,
+            "object_label": record.label(item.object),
+            "sign_before": item.sign_before,
+            "sign_after": item.sign_after,
+            "evidence": [tie_json(tie) for tie in item.ties],
+        }
+
+    return {
+        "from": result.before.window.iso(),
+        "to": result.after.window.iso(),
+        "parameters": {k: v for k, v in result.after.parameters().items() if k != "date"},
+        "began": [change(item) for item in result.began],
+        "ended": [change(item) for item in result.ended],
+        "sign_changed": [change(item) for item in result.sign_changed],
+        "events": [event_json(event, record) for event in result.events],
+    }
+
+
+def actor_slug(iri: str) -> str:
+    """The part of an actor IRI after `res:`, or its last segment for other IRIs.
+
+    >>> actor_slug("https://w3id.org/syria-kg/id/russia")
+    'russia'
+    """
+    return iri.removeprefix(str(RES)) if iri.startswith(str(RES)) else local_name(iri)

@@ -1,0 +1,284 @@
+"""Grow the graph one source at a time: ingest a new source, retract one, and keep the history of both.
+
+An ingest compiles the new source against what the store already knows (names, statements), validates only the
+new data and the nodes it touches, and commits the source's graph, the changes to the derived and inferred
+graphs and a PROV record in ONE SPARQL update, so the store holds either the state before or the state after.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load_yaml, source_text_file
+from kg.build import load_ontology
+from kg.errors import InputError, ValidationFailed
+from kg.history import record_activity
+from kg.index import Index, KnownStatement
+from kg.rdfio import from_oxigraph, to_oxigraph
+from kg.reasoning import derive_and_infer
+from kg.settings import Settings
+from kg.store import Store, delta_update, insert_update
+from kg.validate import load_shapes, neighbourhood, validate
+from kg.vocab import (
+    DERIVED_GRAPH,
+    GRAPH,
+    HISTORY_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    RES,
+    source_graph,
+)
+
+SOFTWARE = RES["software/syria-kg"]
+SOURCE_GRAPHS = f"{GRAPH}source/"
+PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+# ------------------------------------------------------------------------------------------ the index
+
+
+def index_from_store(store: Store) -> Index:
+    """What the store knows: ids by kind, names of entities, and statements by (subject, type, object)."""
+    index = Index()
+    for row in store.select(PREFIXES + _IDS_QUERY):
+        slug = _slug(row["x"]["value"])
+        if slug and slug not in index.ids:
+            index.define(slug, row["kind"]["value"], "the store")
+    for row in store.select(PREFIXES + _NAMES_QUERY):
+        slug = _slug(row["x"]["value"])
+        if slug in index.ids:
+            index.add_names(slug, [row["name"]["value"]])
+            if row.get("lang", {}).get("value") == "en":
+                index.labels.setdefault(slug, row["name"]["value"])
+    for row in store.select(PREFIXES + _STATEMENTS_QUERY):
+        key = (_slug(row["s"]["value"]), row["t"]["value"].rsplit("/", 1)[-1], _slug(row["o"]["value"]))
+        time_key = row["time"]["value"].rsplit("/", 1)[-1] if "time" in row else None
+        stance = row["stance"]["value"].rsplit("#", 1)[-1].lower()
+        index.add_statement(key, KnownStatement(URIRef(row["st"]["value"]), stance, time_key))
+    return index
+
+
+_IDS_QUERY = """SELECT DISTINCT ?x ?kind WHERE {
+  ?x a ?type .
+  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
+  BIND (IF(?type = kg:Statement, "statement", IF(?type = kg:Quantity, "quantity",
+        IF(EXISTS { ?type rdfs:subClassOf* kg:Event }, "event",
+        IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/time/"),
+           "", "entity")))) AS ?kind)
+  FILTER (?kind != "")
+}"""
+_NAMES_QUERY = """SELECT ?x ?name (LANG(?name) AS ?lang) WHERE {
+  ?x rdfs:label|skos:altLabel|kg:metonym ?name .
+  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
+}"""
+_STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time WHERE {
+  ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
+  OPTIONAL { ?st kg:during ?time }
+}"""
+
+
+def _slug(iri: str) -> str:
+    """The id of one of our IRIs (`.../id/russia` → `russia`, `.../id/statement/x` → `x`).
+
+    >>> _slug("https://w3id.org/syria-kg/id/statement/russia-allied")
+    'russia-allied'
+    """
+    tail = iri[len(str(RES)) :] if iri.startswith(str(RES)) else iri
+    return tail.removeprefix("statement/")
+
+
+# ------------------------------------------------------------------------------------------ reasoning
+
+
+def reason_over_store(
+    store: Store, ontology: Graph, add: dict[URIRef, Graph], drop: URIRef | None
+) -> tuple[Graph, Graph]:
+    """The derived and inferred graphs the store would have with `add` added and the graph `drop` removed.
+
+    Only the skeleton of each statement (subject, type, object, stance) and the contradictions are read.
+    """
+    drop_filter = f"FILTER (?g != <{drop}>)" if drop is not None else ""
+    skeleton_query = f"""{PREFIXES}CONSTRUCT {{
+      ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
+      ?a kg:contradicts ?b .
+    }} WHERE {{
+      {{ GRAPH ?g {{ ?st kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance }} }}
+      UNION {{ GRAPH ?g {{ ?a kg:contradicts ?b }} }}
+      FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}")) {drop_filter}
+    }}"""
+    scratch = ox.Store()
+    to_oxigraph({ONTOLOGY_GRAPH: ontology, **add}, scratch)
+    skeleton = store.query_bytes(skeleton_query, "application/n-triples")
+    scratch.load(skeleton, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{GRAPH}skeleton"))
+    derive_and_infer(scratch)
+    return from_oxigraph(scratch, DERIVED_GRAPH), from_oxigraph(scratch, INFERRED_GRAPH)
+
+
+def _current(store: Store, graph: URIRef) -> Graph:
+    return Graph().parse(data=store.export("ntriples", str(graph)), format="nt")
+
+
+# ------------------------------------------------------------------------------------------ ingest
+
+
+@dataclass
+class IngestReport:
+    """What an ingest or a retraction changed."""
+
+    summary: SourceSummary
+    derived_added: int = 0
+    derived_removed: int = 0
+    inferred_added: int = 0
+    inferred_removed: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) -> IngestReport:
+    """Add one source: compile against the store, validate the delta, commit in one transaction."""
+    source_id = facts_path.stem
+    graph_iri = source_graph(source_id)
+    if str(graph_iri) in _source_graphs(store):
+        raise InputError(f"source '{source_id}' is already in the store; `kg retract {source_id}` first")
+    meta = (load_yaml(facts_path) or {}).get("source") or {}
+    text_file = source_text_file(meta, source_id)
+    ontology = load_ontology(settings)
+    compiler = Compiler(Vocabulary.from_ontology(ontology), settings.project_dir, index_from_store(store))
+    data = CompiledData()
+    summary = compiler.compile_source_file(facts_path, data, text_path)
+    new_graph = data.graphs[graph_iri]
+    _validate_delta(settings, store, new_graph, ontology)
+    derived, inferred = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
+    report = IngestReport(summary)
+    changes = _graph_changes(store, derived, inferred, report)
+    files = _install_files(settings, facts_path, text_path, source_id, text_file)
+    _list_seed(settings, text_file, meta)
+    report.files = [str(path.relative_to(settings.project_dir)) for path in files]
+    activity = record_activity("ingest", source_id, files, generated=RES[f"source/{source_id}"])
+    store.update(" ;\n".join([insert_update({graph_iri: new_graph, HISTORY_GRAPH: activity}), *changes]))
+    return report
+
+
+def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
+    """Remove a source, what it added to other statements, and what was derived from it; record it."""
+    graph_iri = source_graph(source_id)
+    if str(graph_iri) not in _source_graphs(store):
+        known = ", ".join(sorted(g.removeprefix(SOURCE_GRAPHS) for g in _source_graphs(store)))
+        raise InputError(f"no source '{source_id}' in the store (sources: {known})")
+    _refuse_if_depended_on(store, graph_iri)
+    ontology = load_ontology(settings)
+    derived, inferred = reason_over_store(store, ontology, {}, drop=graph_iri)
+    report = IngestReport(SourceSummary(source_id))
+    changes = _graph_changes(store, derived, inferred, report)
+    files = _remove_files(settings, source_id)
+    _unlist_seed(settings, [path.name for path in files])
+    report.files = [str(path.relative_to(settings.project_dir)) for path in files]
+    activity = record_activity("retract", source_id, [], invalidated=RES[f"source/{source_id}"])
+    store.update(
+        " ;\n".join([f"DROP GRAPH <{graph_iri}>", insert_update({HISTORY_GRAPH: activity}), *changes])
+    )
+    return report
+
+
+def _source_graphs(store: Store) -> set[str]:
+    return {iri for iri in store.graph_counts() if iri.startswith(SOURCE_GRAPHS)}
+
+
+def _validate_delta(settings: Settings, store: Store, new_graph: Graph, ontology: Graph) -> None:
+    """SHACL on the new data and the nodes it touches only (not the whole graph)."""
+    focus = {node for node in new_graph.subjects() if isinstance(node, URIRef)}
+    data = new_graph + neighbourhood(store, new_graph)
+    report = validate(data, load_shapes(settings.shapes_dir), ontology, focus_nodes=sorted(focus))
+    if not report.conforms:
+        raise ValidationFailed(report.text, report.turtle)
+
+
+def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: IngestReport) -> list[str]:
+    """Update operations that bring the derived and inferred graphs from their current to their new content."""
+    operations = []
+    for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred)):
+        current = _current(store, iri)
+        added, removed = new - current, current - new
+        name = "derived" if iri == DERIVED_GRAPH else "inferred"
+        setattr(report, f"{name}_added", len(added))
+        setattr(report, f"{name}_removed", len(removed))
+        operations += delta_update(iri, added, removed)
+    return operations
+
+
+def _refuse_if_depended_on(store: Store, graph_iri: URIRef) -> None:
+    """A source whose entities or statements other sources use cannot be retracted before them."""
+    query = f"""SELECT DISTINCT ?other WHERE {{
+      GRAPH <{graph_iri}> {{ ?x a ?type }}
+      GRAPH ?other {{ ?y ?p ?x }}
+      FILTER (?other != <{graph_iri}> && STRSTARTS(STR(?other), "{SOURCE_GRAPHS}"))
+    }}"""
+    others = sorted(row["other"]["value"].removeprefix(SOURCE_GRAPHS) for row in store.select(query))
+    if others:
+        raise InputError(f"sources {', '.join(others)} use what this source defines; retract them first")
+
+
+# ------------------------------------------------------------------------------------------ files
+
+
+def _install_files(settings: Settings, facts: Path, text: Path, source_id: str, text_file: str) -> list[Path]:
+    """Copy the facts and the text into the project, each atomically (write, then rename)."""
+    targets = [
+        (facts, settings.facts_dir / "sources" / f"{source_id}.yaml"),
+        (text, settings.project_dir / text_file),
+    ]
+    for origin, target in targets:
+        if origin.resolve() == target.resolve():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(origin, partial)
+        os.replace(partial, target)
+    return [target for _, target in targets]
+
+
+SEEDS_README = "seeds/README.md"
+
+
+def _list_seed(settings: Settings, text_file: str, meta: dict[str, object]) -> None:
+    """Add the source's row to the table of seeds/README.md (once)."""
+    readme = settings.project_dir / SEEDS_README
+    name = Path(text_file).name
+    lines = readme.read_text(encoding="utf-8").splitlines() if readme.exists() else []
+    if any(f"`{name}`" in line for line in lines):
+        return
+    row = (
+        f"| `{name}` | {meta.get('date', '')} | {meta.get('language', '')} | {meta.get('publisher', 'not stated')} "
+        f"| {meta.get('url') or meta.get('title', '')} |"
+    )
+    table_end = max((i for i, line in enumerate(lines) if line.startswith("| `")), default=len(lines) - 1)
+    lines.insert(table_end + 1, row)
+    readme.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _unlist_seed(settings: Settings, names: list[str]) -> None:
+    readme = settings.project_dir / SEEDS_README
+    if not readme.exists():
+        return
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not any(line.startswith(f"| `{name}`") for name in names)]
+    readme.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def _remove_files(settings: Settings, source_id: str) -> list[Path]:
+    facts = settings.facts_dir / "sources" / f"{source_id}.yaml"
+    removed = []
+    if facts.exists():
+        meta = (load_yaml(facts) or {}).get("source") or {}
+        text = settings.project_dir / source_text_file(meta, source_id)
+        for path in (facts, text):
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+    return removed
