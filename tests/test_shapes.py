@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Node, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -68,6 +68,14 @@ def _owned_shapes(shapes: Graph, shape: URIRef) -> set[Node]:
     return set(shapes.transitive_objects(shape, SH.property))
 
 
+def _validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> tuple[bool, Graph, str]:
+    """Validate as kg.validate does: no inference, SHACL-AF on, warnings allowed."""
+    conforms, report, text = validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
+    )
+    return bool(conforms), report, str(text)
+
+
 def _violation_sources(report: Graph) -> Iterator[Node]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if (result, SH.resultSeverity, SH.Violation) in report:
@@ -81,17 +89,12 @@ def test_shape_fixture(fixture: Path, ontology: Graph, data_shapes: Graph, term_
     match = FIXTURE_NAME.match(fixture.stem)
     assert match, f"{fixture.name}: name must be Snn-valid.ttl or Snn-invalid-kk.ttl"
     shape_id = match.group(1)
-    data = _parse([fixture])
     if shape_id in _node_shapes(term_shapes):
         shapes = term_shapes
-        conforms, report, text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-        )
+        conforms, report, text = _validate(_parse([fixture]), shapes)
     else:
         shapes = data_shapes
-        conforms, report, text = validate(
-            data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
-        )
+        conforms, report, text = _validate(_parse([fixture]), shapes, ontology)
     shape = _node_shapes(shapes).get(shape_id)
     assert shape is not None, f"{fixture.name}: no shape {shape_id} in {SHAPES_DIR}"
     if fixture.stem.endswith("-valid"):
@@ -114,16 +117,16 @@ def test_every_shape_is_named_documented_and_has_fixtures(data_shapes: Graph, te
                 continue
             shape_id = match.group(1)
             ids.append(shape_id)
-            for prop in (SH.message, RDF.type):
-                if shapes.value(shape, prop) is None:
-                    problems.append(f"{shape}: no {prop}")
-            for prop in (URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-                         URIRef("http://www.w3.org/2000/01/rdf-schema#comment")):
-                if shapes.value(shape, prop) is None:
-                    problems.append(f"{shape}: no {prop}")
-            for nested in _owned_shapes(shapes, shape) - {shape}:
-                if shapes.value(nested, SH.message) is None:
-                    problems.append(f"{shape}: property shape on {shapes.value(nested, SH.path)} has no sh:message")
+            problems += [
+                f"{shape}: no {prop}"
+                for prop in (SH.message, RDFS.label, RDFS.comment)
+                if shapes.value(shape, prop) is None
+            ]
+            problems += [
+                f"{shape}: property shape on {shapes.value(nested, SH.path)} has no sh:message"
+                for nested in _owned_shapes(shapes, shape) - {shape}
+                if shapes.value(nested, SH.message) is None
+            ]
             if f"{shape_id}-valid" not in fixture_names:
                 problems.append(f"{shape}: no tests/shapes/{shape_id}-valid.ttl")
             if not any(name.startswith(f"{shape_id}-invalid-") for name in fixture_names):
@@ -133,6 +136,24 @@ def test_every_shape_is_named_documented_and_has_fixtures(data_shapes: Graph, te
     orphans = sorted({name for name in fixture_names if name[:3] not in ids})
     assert not orphans, f"fixtures for no shape: {orphans}"
     assert not problems, "\n".join(problems)
+
+
+def test_every_targeted_shape_is_a_named_node_shape(data_shapes: Graph, term_shapes: Graph) -> None:
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    for shapes in (data_shapes, term_shapes):
+        named = set(_node_shapes(shapes).values())
+        targeted = {shape for target in targets for shape in shapes.subjects(target, None)}
+        assert targeted <= named, (
+            f"shapes with a target but no Snn IRI or sh:NodeShape type: {targeted - named}"
+        )
+
+
+@pytest.mark.parametrize("name", ["data", "ontology-terms"])
+def test_shapes_are_well_formed_shacl(name: str, data_shapes: Graph, term_shapes: Graph) -> None:
+    # meta_shacl checks the shapes graph against the SHACL-for-SHACL shapes and raises if it does not conform.
+    shapes = term_shapes if name == "ontology-terms" else data_shapes
+    conforms, _report, text = validate(Graph(), shacl_graph=shapes, meta_shacl=True, advanced=True)
+    assert conforms, text
 
 
 def test_invalid_fixtures_say_why() -> None:
@@ -145,15 +166,11 @@ def test_invalid_fixtures_say_why() -> None:
 
 
 def test_ontology_conforms_to_ontology_term_shapes(ontology: Graph, term_shapes: Graph) -> None:
-    conforms, _report, text = validate(
-        ontology, shacl_graph=term_shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    conforms, _report, text = _validate(ontology, term_shapes)
     assert conforms, text
 
 
 def test_empty_data_with_ontology_conforms_to_data_shapes(ontology: Graph, data_shapes: Graph) -> None:
     # The ontology is mixed into the data graph as ont_graph: none of its own nodes may trip a data shape.
-    conforms, _report, text = validate(
-        Graph(), shacl_graph=data_shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
-    )
+    conforms, _report, text = _validate(Graph(), data_shapes, ontology)
     assert conforms, text
