@@ -1,15 +1,16 @@
-"""Alliance analytics: a signed actor network for a day or an interval, its blocs, balance, brokers and centrality,
-and what changed between two dates.
+"""Alliance analytics: a signed actor network for a day or an interval, its blocs, balance, brokers and
+centrality, and what changed between two dates.
 
-One function reads the graph (`read_record`: a few SPARQL SELECTs over the union of all graphs); everything else
-is a pure function over that record or over a NetworkX graph, so tests can feed hand-made graphs. The semantics
-(what "valid on a date" means, which nodes are actors, how events become edges, the clustering objective) are
-documented in `docs/analytics.md`.
+One function reads the graph (`read_record`: a few SPARQL SELECTs over the union of all graphs); everything
+else is a pure function over that record or over a NetworkX graph, so tests can feed hand-made graphs. The
+semantics (what "valid on a date" means, which nodes are actors, how events become edges, the clustering
+objective) are documented in `docs/analytics.md`.
 
 Signed clustering (correlation clustering) minimises the *frustration* of a partition: the weight of hostile
-evidence inside blocs plus the weight of cooperative evidence between blocs. The search is deterministic: it starts
-from NetworkX community detection on the cooperative subgraph (Louvain with a fixed seed, and the connected
-components) and improves each start by moving single actors and merging blocs while the frustration drops.
+evidence inside blocs plus the weight of cooperative evidence between blocs. The search is deterministic: it
+starts from NetworkX community detection on the cooperative subgraph (Louvain with a fixed seed, and the
+connected components) and improves each start by moving single actors and merging blocs while the frustration
+drops.
 """
 
 from __future__ import annotations
@@ -30,21 +31,23 @@ from kg.vocab import KG, RES, RT
 
 ASSERTED, REPORTED, CLAIMED = str(KG.Asserted), str(KG.Reported), str(KG.Claimed)
 # Events whose agents act against their targets: agent → target is hostile, co-agents act together.
-HOSTILE_EVENTS = frozenset({"Offensive", "Strike", "Capture", "Encirclement", "Uprising"})
+HOSTILE_EVENTS = frozenset(
+    {"Offensive", "Strike", "Capture", "Encirclement", "Uprising", "ArmedClash", "AttackOnCivilians"}
+)
 LOUVAIN_SEED = 0
 EPSILON = 1e-9
 ALGORITHM = (
-    "signed clustering: minimise frustration (hostile weight inside blocs + cooperative weight between blocs) by "
-    "deterministic local search (single-actor moves and bloc merges) from Louvain communities (seed 0) and "
-    "connected components of the cooperative subgraph; fewest blocs among equal frustration"
+    "signed clustering: minimise frustration (hostile weight inside blocs + cooperative weight between "
+    "blocs) by deterministic local search (single-actor moves and bloc merges) from Louvain communities "
+    "(seed 0) and connected components of the cooperative subgraph; fewest blocs among equal frustration"
 )
 
-# ---------------------------------------------------------------------------------------------- the record
+# ------------------------------------------------------------------------------------------------- the record
 
 
 @dataclass(frozen=True)
 class Span:
-    """When a fact holds: inclusive days, `None` for an open end; `dated` is False when it has no `kg:during`."""
+    """When a fact holds: inclusive days, `None` for an open end; `dated` is False without `kg:during`."""
 
     start: dt.date | None = None
     end: dt.date | None = None
@@ -68,10 +71,11 @@ UNDATED = Span()
 
 @dataclass(frozen=True)
 class Quote:
-    """One piece of evidence: the exact words and the source document they come from."""
+    """One piece of evidence: the exact words, the source document, and who speaks in it (if it says)."""
 
     text: str
     source: str
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,9 @@ class Tie:
     quotes: tuple[Quote, ...] = ()
 
     def sources(self) -> set[tuple[str, str]]:
-        """The corroborating sources of this tie: (source document, voice) pairs."""
+        """The corroborating sources of this tie: (source document, speaker), one per piece of evidence."""
         voice = self.attributed_to or ""
-        return {(quote.source, voice) for quote in self.quotes} or {(self.fact, voice)}
+        return {(quote.source, quote.speaker or voice) for quote in self.quotes} or {(self.fact, voice)}
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ class Record:
         return self.labels.get(iri) or local_name(iri)
 
 
-# ---------------------------------------------------------------------------------------------- time and options
+# ------------------------------------------------------------------------------------------- time and options
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,7 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
 
-# ---------------------------------------------------------------------------------------------- reading the store
+# ------------------------------------------------------------------------------------------ reading the store
 
 PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -274,7 +278,8 @@ STATEMENTS_QUERY = (
   FILTER (?polarity != 0)
   OPTIONAL { ?type kg:directed ?directed }
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
-  OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
+  OPTIONAL { ?fact kg:during ?time
+             OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
 }"""
 )
 EVENTS_QUERY = (
@@ -284,7 +289,8 @@ EVENTS_QUERY = (
   OPTIONAL { ?fact rdfs:label ?label }
   OPTIONAL { ?fact kg:stance ?stance }
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
-  OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
+  OPTIONAL { ?fact kg:during ?time
+             OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
 }"""
 )
 ROLES_QUERY = (
@@ -297,9 +303,18 @@ ROLES_QUERY = (
 )
 EVIDENCE_QUERY = (
     PREFIXES
-    + """SELECT ?fact ?source ?quote WHERE {
+    + """SELECT ?fact ?source ?quote ?speaker WHERE {
   ?fact kg:hasEvidence ?evidence . ?evidence oa:hasSource ?source .
   OPTIONAL { ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote }
+  OPTIONAL { ?evidence prov:wasAttributedTo ?speaker }
+}"""
+)
+# A later statement that closes an earlier, open-ended one gives the day the relation ended.
+CLOSES_QUERY = (
+    PREFIXES
+    + """SELECT ?closed ?until WHERE {
+  ?closing kg:closes ?closed ; kg:stance ?stance ; kg:during/kg:untilDate ?until .
+  FILTER (?stance IN (kg:Asserted, kg:Reported))
 }"""
 )
 
@@ -307,12 +322,13 @@ Row = dict[str, dict[str, str]]
 
 
 def read_record(store: Store) -> Record:
-    """Actors, signed ties (statements and hostile events) and events of the whole graph, with their quotes."""
+    """Actors, signed ties (statements and hostile events) and events of the whole graph, with quotes."""
     labels: dict[str, str] = {}
     quotes = _read_quotes(store.select(EVIDENCE_QUERY))
     actors = _read_actors(store.select(ACTORS_QUERY), labels)
     events = _read_events(store.select(EVENTS_QUERY), store.select(ROLES_QUERY), quotes, labels)
-    ties = [tie for row in store.select(STATEMENTS_QUERY) if (tie := _statement_tie(row, quotes)) is not None]
+    ends = _read_closing_days(store.select(CLOSES_QUERY))
+    ties = [_statement_tie(row, quotes, ends) for row in store.select(STATEMENTS_QUERY)]
     ties += [tie for event in events for tie in event_ties(event)]
     ties = [tie for tie in _unique(ties) if tie.subject in actors and tie.object in actors]
     return Record(actors=actors, ties=ties, events=events, labels=labels)
@@ -344,7 +360,7 @@ def _span(row: Row) -> Span:
 def _read_quotes(rows: list[Row]) -> dict[str, tuple[Quote, ...]]:
     found: dict[str, list[Quote]] = defaultdict(list)
     for row in rows:
-        quote = Quote(_value(row, "quote") or "", row["source"]["value"])
+        quote = Quote(_value(row, "quote") or "", row["source"]["value"], _value(row, "speaker"))
         if quote not in found[row["fact"]["value"]]:
             found[row["fact"]["value"]].append(quote)
     return {fact: tuple(sorted(items, key=lambda q: (q.source, q.text))) for fact, items in found.items()}
@@ -406,7 +422,27 @@ def _event(
     )
 
 
-def _statement_tie(row: Row, quotes: dict[str, tuple[Quote, ...]]) -> Tie | None:
+def _read_closing_days(rows: list[Row]) -> dict[str, dt.date]:
+    """For each closed statement, the earliest day a closing statement says the relation ended by."""
+    ends: dict[str, dt.date] = {}
+    for row in rows:
+        closed, day = row["closed"]["value"], dt.date.fromisoformat(row["until"]["value"])
+        ends[closed] = min(day, ends.get(closed, day))
+    return ends
+
+
+def closed_span(span: Span, end: dt.date | None) -> Span:
+    """A span cut at the day a closing statement gives (an undated span gets that day as its end).
+
+    >>> closed_span(Span(dt.date(2017, 1, 1), None, True), dt.date(2024, 12, 31)).iso()
+    '2017-01-01/2024-12-31'
+    """
+    if end is None or (span.end is not None and span.end <= end):
+        return span
+    return Span(span.start, end, True)
+
+
+def _statement_tie(row: Row, quotes: dict[str, tuple[Quote, ...]], ends: dict[str, dt.date]) -> Tie:
     fact = row["fact"]["value"]
     relation = row["type"]["value"]
     return Tie(
@@ -419,7 +455,7 @@ def _statement_tie(row: Row, quotes: dict[str, tuple[Quote, ...]]) -> Tie | None
         directed=_value(row, "directed") not in ("false", "0"),
         stance=row["stance"]["value"],
         attributed_to=_value(row, "by"),
-        span=_span(row),
+        span=closed_span(_span(row), ends.get(fact)),
         quotes=quotes.get(fact, ()),
     )
 
@@ -430,12 +466,15 @@ def _unique(ties: Iterable[Tie]) -> list[Tie]:
 
 
 def event_ties(event: Event) -> list[Tie]:
-    """The signed ties an event implies: in a hostile event, each agent (or participant) against each target, and
-    its agents and participants together.
+    """The signed ties an event implies: in a hostile event, each agent (or participant) against each target,
+    and its agents and participants together.
 
     >>> e = Event("e", "E", "Offensive", UNDATED, ASSERTED, None, agents=("a", "b"), targets=("c",))
-    >>> [(t.subject, t.relation, t.object, t.polarity) for t in event_ties(e)]
-    [('a', 'offensive-against', 'c', -1), ('b', 'offensive-against', 'c', -1), ('a', 'joint-offensive', 'b', 1)]
+    >>> for t in event_ties(e):
+    ...     print(t.subject, t.relation, t.object, t.polarity)
+    a offensive-against c -1
+    b offensive-against c -1
+    a joint-offensive b 1
     """
     if event.kind not in HOSTILE_EVENTS or event.stance is None:
         return []
@@ -472,7 +511,7 @@ def event_ties(event: Event) -> list[Tie]:
     return hostile + joint
 
 
-# ---------------------------------------------------------------------------------------------- the network
+# ------------------------------------------------------------------------------------------------ the network
 
 
 def admitted_ties(record: Record, options: Options) -> list[Tie]:
@@ -539,7 +578,7 @@ def network(record: Record, options: Options) -> tuple[nx.DiGraph, nx.Graph]:
     return signed_digraph(ties, record.actors), signed_graph(ties, record.actors)
 
 
-# ---------------------------------------------------------------------------------------------- blocs
+# ------------------------------------------------------------------------------------------------------ blocs
 
 Partition = dict[str, int]
 
@@ -547,7 +586,8 @@ Partition = dict[str, int]
 def frustration(graph: nx.Graph, partition: Partition) -> float:
     """Hostile weight inside blocs plus cooperative weight between blocs (0 for a perfectly balanced split).
 
-    >>> g = nx.Graph(); g.add_edge("a", "b", positive=1, negative=0); g.add_edge("b", "c", positive=0, negative=2)
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b", positive=1, negative=0); g.add_edge("b", "c", positive=0, negative=2)
     >>> frustration(g, {"a": 0, "b": 0, "c": 1}), frustration(g, {"a": 0, "b": 0, "c": 0})
     (0, 2)
     """
@@ -576,7 +616,7 @@ def _best_move(graph: nx.Graph, partition: Partition, node: str) -> int | None:
 
 
 def _best_merge(graph: nx.Graph, partition: Partition) -> tuple[int, int] | None:
-    """The two blocs whose merger lowers the frustration most (more cooperation than hostility between them)."""
+    """The two blocs whose merger lowers the frustration most (more cooperation than hostility between)."""
     gain: dict[tuple[int, int], float] = defaultdict(float)
     for u, v, data in graph.edges(data=True):
         a, b = sorted((partition[u], partition[v]))
@@ -654,7 +694,7 @@ def signed_blocs(graph: nx.Graph) -> Partition:
     return dict(sorted(best[2].items()))
 
 
-# ---------------------------------------------------------------------------------------------- placements
+# ------------------------------------------------------------------------------------------------- placements
 
 
 @dataclass(frozen=True)
@@ -691,7 +731,7 @@ def consistent(sign: int, same_bloc: bool) -> bool:
 
 
 def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
-    """Confidence = share of the actor's signed edge weight that agrees with its bloc; sides sorted by weight."""
+    """Confidence = share of the actor's signed edge weight that agrees with its bloc; sides by weight."""
     support, against = [], []
     agreeing = total = 0.0
     for other, data in sorted(graph.adj[node].items()):
@@ -700,7 +740,10 @@ def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
         total += data["positive"] + data["negative"]
         if data["sign"] == 0:
             continue
-        side = Side(other, data["sign"], data["weight"], tuple(data["ties"]))
+        ties = sorted(
+            data["ties"], key=lambda tie: (tie.polarity != data["sign"], tie.id != tie.fact, tie.id)
+        )
+        side = Side(other, data["sign"], data["weight"], tuple(ties))
         (support if consistent(data["sign"], same) else against).append(side)
     order = lambda side: (-side.weight, side.neighbour)  # noqa: E731
     confidence = round(agreeing / total, 3) if total else None
@@ -724,7 +767,7 @@ def brokers(graph: nx.Graph, partition: Partition) -> list[str]:
 
 
 def centrality(graph: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
-    """Degree centrality of the signed graph, and betweenness on the cooperative graph (distance 1 / sources)."""
+    """Degree centrality of the signed graph; betweenness on the cooperative graph (distance 1 / sources)."""
     positive = cooperative_subgraph(graph)
     for _, _, data in positive.edges(data=True):
         data["distance"] = 1 / data["weight"] if data["weight"] else 1.0
@@ -732,7 +775,7 @@ def centrality(graph: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     return degree, nx.betweenness_centrality(positive, weight="distance")
 
 
-# ---------------------------------------------------------------------------------------------- balance
+# ---------------------------------------------------------------------------------------------------- balance
 
 
 @dataclass
@@ -778,7 +821,7 @@ def _sign_product(graph: nx.Graph, triangle: tuple[str, str, str]) -> int:
     return graph[a][b]["sign"] * graph[b][c]["sign"] * graph[a][c]["sign"]
 
 
-# ---------------------------------------------------------------------------------------------- analysis
+# --------------------------------------------------------------------------------------------------- analysis
 
 
 @dataclass
@@ -819,7 +862,7 @@ def analyse(graph: nx.Graph) -> Analysis:
     return Analysis(graph, partition, placements, balance(graph), frustration(graph, partition))
 
 
-# ---------------------------------------------------------------------------------------------- diff
+# ------------------------------------------------------------------------------------------------------- diff
 
 
 @dataclass
@@ -833,6 +876,13 @@ class Change:
     sign_after: int | None
     ties: list[Tie]
 
+    @property
+    def sign(self) -> int:
+        """The relation's sign where it holds (after the change, if it holds then)."""
+        if self.sign_after is not None:
+            return self.sign_after
+        return self.sign_before if self.sign_before is not None else self.ties[0].polarity
+
 
 @dataclass
 class Diff:
@@ -842,16 +892,32 @@ class Diff:
     after: Options
     began: list[Change]
     ended: list[Change]
+    passing: list[Change]
     sign_changed: list[Change]
     events: list[Event]
 
 
-def _relations(ties: Iterable[Tie]) -> dict[tuple[str, str, str], list[Tie]]:
-    found: dict[tuple[str, str, str], list[Tie]] = defaultdict(list)
+Relations = dict[tuple[str, str, str], list[Tie]]
+
+
+def _relations(ties: Iterable[Tie]) -> Relations:
+    found: Relations = defaultdict(list)
     for tie in ties:
         subject, obj = (tie.subject, tie.object) if tie.directed else sorted((tie.subject, tie.object))
         found[subject, tie.relation, obj].append(tie)
     return found
+
+
+def _changes(
+    found: Relations, absent: Iterable[tuple[str, str, str]], before: bool, after: bool
+) -> list[Change]:
+    """Relations of `found` missing from every `absent` key set, signed on the side(s) where they hold."""
+    missing = found.keys() - set(absent)
+    changes = []
+    for key in sorted(missing):
+        sign = found[key][0].polarity
+        changes.append(Change(*key, sign if before else None, sign if after else None, found[key]))
+    return changes
 
 
 def diff(
@@ -862,27 +928,34 @@ def diff(
     include_claimed: bool = False,
     include_undated: bool = True,
 ) -> Diff:
-    """Relations valid on `end` and not on `start` (began), the reverse (ended), pairs whose net sign flipped, and
-    the events that overlap the interval."""
+    """What changed from `start` to `end`.
+
+    Relations valid on `end` and not on `start` began; the reverse ended; relations valid only on days
+    strictly between the two are passing; pairs of actors whose net sign differs changed sign. Events
+    overlapping the interval make the timeline.
+    """
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}")
+        raise InputError(f"the first day, {start}, is after the second, {end}")
     before = Options(Window(start, start), include_claimed, include_undated)
     after = Options(Window(end, end), include_claimed, include_undated)
+    between = Options(Window(start, end), include_claimed, include_undated)
     then, now = _relations(admitted_ties(record, before)), _relations(admitted_ties(record, after))
-    began = [
-        Change(s, r, o, None, now[s, r, o][0].polarity, now[s, r, o]) for s, r, o in sorted(now.keys() - then)
-    ]
-    ended = [
-        Change(s, r, o, then[s, r, o][0].polarity, None, then[s, r, o])
-        for s, r, o in sorted(then.keys() - now)
-    ]
+    during = _relations(admitted_ties(record, between))
     old_graph, new_graph = network(record, before)[1], network(record, after)[1]
     flipped = [
-        Change(u, "net sign", v, old_graph[u][v]["sign"], data["sign"], data["ties"])
-        for u, v, data in sorted(new_graph.edges(data=True))
-        if old_graph.has_edge(u, v) and old_graph[u][v]["sign"] != data["sign"]
+        Change(u, "net sign", v, old_graph[u][v]["sign"], new_graph[u][v]["sign"], new_graph[u][v]["ties"])
+        for u, v in sorted(tuple(sorted(edge)) for edge in new_graph.edges())
+        if old_graph.has_edge(u, v) and old_graph[u][v]["sign"] != new_graph[u][v]["sign"]
     ]
-    return Diff(before, after, began, ended, flipped, timeline(record, Window(start, end)))
+    return Diff(
+        before,
+        after,
+        began=_changes(now, then, before=False, after=True),
+        ended=_changes(then, now, before=True, after=False),
+        passing=_changes(during, [*then, *now], before=False, after=False),
+        sign_changed=flipped,
+        events=timeline(record, Window(start, end)),
+    )
 
 
 def timeline(record: Record, window: Window | None = None) -> list[Event]:
@@ -898,7 +971,11 @@ def _first_day(span: Span) -> dt.date:
     return span.start or span.end or dt.date.min
 
 
-# ---------------------------------------------------------------------------------------------- JSON
+# ------------------------------------------------------------------------------------------------------- JSON
+
+
+def _quote_json(quote: Quote) -> dict[str, str | None]:
+    return {"text": quote.text, "source": quote.source, "speaker": quote.speaker}
 
 
 def tie_json(tie: Tie) -> dict[str, Any]:
@@ -913,7 +990,7 @@ def tie_json(tie: Tie) -> dict[str, Any]:
         "attributed_to": tie.attributed_to,
         "from": _iso(tie.span.start),
         "until": _iso(tie.span.end),
-        "quotes": [{"text": quote.text, "source": quote.source} for quote in tie.quotes],
+        "quotes": [_quote_json(quote) for quote in tie.quotes],
     }
 
 
@@ -933,7 +1010,7 @@ def event_json(event: Event, record: Record, window: Window | None = None) -> di
         "targets": named(event.targets),
         "places": named(event.places),
         "part_of": named(event.part_of),
-        "quotes": [{"text": quote.text, "source": quote.source} for quote in event.quotes],
+        "quotes": [_quote_json(quote) for quote in event.quotes],
     }
 
 
@@ -962,7 +1039,7 @@ def edge_json(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def blocs_report(record: Record, options: Options) -> dict[str, Any]:
-    """The whole analysis of one window as JSON: what `kg blocs --format json` prints and `/api/blocs` serves."""
+    """The analysis of one window as JSON: what `kg blocs --format json` prints and `/api/blocs` serves."""
     directed, undirected = network(record, options)
     analysis = analyse(undirected)
     return {
@@ -1026,7 +1103,7 @@ def _triangle_json(graph: nx.Graph, triangle: tuple[str, str, str]) -> dict[str,
 
 
 def diff_report(result: Diff, record: Record) -> dict[str, Any]:
-    """A diff as JSON: began, ended and sign-changed relations with evidence, and the events of the interval."""
+    """A diff as JSON: began, ended, passing and sign-changed relations with evidence, and the events."""
 
     def change(item: Change) -> dict[str, Any]:
         return {
@@ -1035,6 +1112,7 @@ def diff_report(result: Diff, record: Record) -> dict[str, Any]:
             "relation": item.relation,
             "object": item.object,
             "object_label": record.label(item.object),
+            "sign": item.sign,
             "sign_before": item.sign_before,
             "sign_after": item.sign_after,
             "evidence": [tie_json(tie) for tie in item.ties],
@@ -1046,6 +1124,7 @@ def diff_report(result: Diff, record: Record) -> dict[str, Any]:
         "parameters": {k: v for k, v in result.after.parameters().items() if k != "date"},
         "began": [change(item) for item in result.began],
         "ended": [change(item) for item in result.ended],
+        "passing": [change(item) for item in result.passing],
         "sign_changed": [change(item) for item in result.sign_changed],
         "events": [event_json(event, record) for event in result.events],
     }

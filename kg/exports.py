@@ -2,15 +2,17 @@
 
 | format | media type | what it holds |
 |---|---|---|
-| `graphml` | `application/graphml+xml` | nodes and edges with bloc, sign, weights; intervals as ISO 8601 text |
-| `gexf` | `application/gexf+xml` | the same, with GEXF 1.2 spells (time intervals) that Gephi's timeline plays |
+| `graphml` | `application/graphml+xml` | actors and edges: bloc, sign, weights, intervals as ISO 8601 |
+| `gexf` | `application/gexf+xml` | the same, with GEXF 1.2 spells that Gephi's timeline plays |
 | `csv-nodes`, `csv-edges` | `text/csv` | one row per actor, one row per directed edge |
-| `jsonld` | `application/ld+json` | the analysis as RDF (vocabulary `an:`), compacted with `JSONLD_CONTEXT` |
+| `jsonld` | `application/ld+json` | the analysis as RDF (`an:` terms), compacted with `JSONLD_CONTEXT` |
 
-GraphML and GEXF are written by NetworkX (https://gexf.net/schema.html for spells: a missing `start` or `end` is
-an open bound). The analytics named graph (`ANALYTICS_GRAPH`) holds the same RDF as the JSON-LD export, with
-the run as a `prov:Activity` carrying its parameters and times.
+GraphML and GEXF are written by NetworkX; GEXF spells follow https://gexf.net/schema.html. The analytics named
+graph (`ANALYTICS_GRAPH`) holds the same RDF as the JSON-LD export, with the run as a `prov:Activity` that
+carries its parameters and times.
 """
+
+# ruff: noqa: N815  (the AN terms are lowerCamelCase RDF property names, as in kg.vocab)
 
 from __future__ import annotations
 
@@ -117,7 +119,7 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "endedAtTime": _term(PROV.endedAtTime, str(XSD.dateTime)),
 }
 
-# ---------------------------------------------------------------------------------------------- time intervals
+# --------------------------------------------------------------------------------------------- time intervals
 
 Interval = tuple[dt.date | None, dt.date | None]
 
@@ -173,7 +175,7 @@ def _union(intervals: Iterable[list[Interval] | None]) -> list[Interval] | None:
     return merge_spans(spans)
 
 
-# ---------------------------------------------------------------------------------------------- the export graph
+# ------------------------------------------------------------------------------------------- the export graph
 
 
 def export_graph(record: Record, options: Options) -> tuple[nx.DiGraph, Analysis]:
@@ -246,8 +248,9 @@ def _flat_attributes(data: dict[str, Any], bounds: tuple[dt.date, dt.date] | Non
 def closed_spells(intervals: list[Interval], first: dt.date, last: dt.date) -> list[tuple[str, str]]:
     """GEXF spells with every bound written: an open bound becomes the first or last day of the export.
 
-    Gephi's timeline treats an open bound as the edge of the timeline anyway; writing it keeps the spell intact
-    through readers such as NetworkX, which read a missing bound as the text "None".
+    Gephi's timeline treats an open bound as the edge of the timeline anyway; writing it keeps the spell
+    intact through readers such as NetworkX, which read a missing bound as the text "None". The exact
+    interval, open ends included, is in the `intervals` attribute.
 
     >>> closed_spells([(None, dt.date(2024, 12, 7))], dt.date(2011, 1, 1), dt.date(2024, 12, 7))
     [('2011-01-01', '2024-12-07')]
@@ -255,7 +258,7 @@ def closed_spells(intervals: list[Interval], first: dt.date, last: dt.date) -> l
     return [((start or first).isoformat(), (end or last).isoformat()) for start, end in intervals]
 
 
-# ---------------------------------------------------------------------------------------------- writers
+# ---------------------------------------------------------------------------------------------------- writers
 
 
 def to_graphml(graph: nx.DiGraph) -> bytes:
@@ -268,10 +271,30 @@ def to_gexf(graph: nx.DiGraph) -> bytes:
     return "\n".join(nx.generate_gexf(_flat(graph, spells=True), version="1.2draft")).encode("utf-8")
 
 
-NODE_COLUMNS = ("id", "label", "kind", "bloc", "bloc_label", "confidence", "broker", "degree", "betweenness",
-                "intervals")  # fmt: skip
-EDGE_COLUMNS = ("source", "target", "sign", "weight", "positive", "negative", "relations", "intervals",
-                "statements", "quote")  # fmt: skip
+NODE_COLUMNS = (
+    "id",
+    "label",
+    "kind",
+    "bloc",
+    "bloc_label",
+    "confidence",
+    "broker",
+    "degree",
+    "betweenness",
+    "intervals",
+)
+EDGE_COLUMNS = (
+    "source",
+    "target",
+    "sign",
+    "weight",
+    "positive",
+    "negative",
+    "relations",
+    "intervals",
+    "statements",
+    "quote",
+)
 
 
 def _csv(header: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
@@ -342,7 +365,7 @@ def export_filename(options: Options, fmt: str) -> str:
     return f"syria-kg-network-{options.window.slug()}.{EXPORT_FORMATS[fmt].extension}"
 
 
-# ---------------------------------------------------------------------------------------------- RDF of a run
+# ----------------------------------------------------------------------------------------------- RDF of a run
 
 
 @dataclass(frozen=True)
@@ -370,8 +393,8 @@ class Run:
 def analysis_rdf(
     record: Record, analysis: Analysis, graph: nx.DiGraph, run: Run, *, with_actors: bool = False
 ) -> Graph:
-    """The run (a `prov:Activity` with parameters and times), the network, blocs, placements, edges and unbalanced
-    triangles, each derived (`prov:wasDerivedFrom`) from the statements and events that decide it."""
+    """The run (a `prov:Activity` with parameters and times), the network, blocs, placements, edges and
+    unbalanced triangles, each derived (`prov:wasDerivedFrom`) from the statements and events behind it."""
     rdf = Graph()
     rdf.bind("an", AN._NS)
     rdf.bind("res", RES)

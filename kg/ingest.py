@@ -19,12 +19,13 @@ from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
 from kg.index import Index, KnownStatement
 from kg.rdfio import from_oxigraph, to_oxigraph
-from kg.reasoning import derive_and_infer
+from kg.reasoning import derive_and_infer, reasoned_properties
 from kg.settings import Settings
 from kg.store import Store, delta_update, insert_update
 from kg.validate import load_shapes, neighbourhood, validate
 from kg.vocab import (
     DERIVED_GRAPH,
+    ENTITIES_GRAPH,
     GRAPH,
     HISTORY_GRAPH,
     INFERRED_GRAPH,
@@ -102,16 +103,18 @@ def reason_over_store(
 ) -> tuple[Graph, Graph]:
     """The derived and inferred graphs the store would have with `add` added and the graph `drop` removed.
 
-    Only the skeleton of each statement (subject, type, object, stance) and the contradictions are read.
+    Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance) and the
+    triples of the properties the ontology gives characteristics to.
     """
     drop_filter = f"FILTER (?g != <{drop}>)" if drop is not None else ""
+    properties = " ".join(f"<{p}>" for p in sorted(reasoned_properties(ontology)))
     skeleton_query = f"""{PREFIXES}CONSTRUCT {{
       ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
-      ?a kg:contradicts ?b .
+      ?x ?p ?y .
     }} WHERE {{
       {{ GRAPH ?g {{ ?st kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance }} }}
-      UNION {{ GRAPH ?g {{ ?a kg:contradicts ?b }} }}
-      FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}")) {drop_filter}
+      UNION {{ VALUES ?p {{ {properties} }} GRAPH ?g {{ ?x ?p ?y }} }}
+      FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}") || ?g = <{ENTITIES_GRAPH}>) {drop_filter}
     }}"""
     scratch = ox.Store()
     to_oxigraph({ONTOLOGY_GRAPH: ontology, **add}, scratch)

@@ -60,6 +60,7 @@ ENTRY_KEYS = {
     *(f"{t}_relation" for t in TARGETS),
 }
 LINE = "__line__"
+KEY_LINES = "__key_lines__"
 EXTERNAL_PREFIXES = (str(WD), str(DBR), GEONAMES)
 
 
@@ -69,6 +70,9 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
+        mapping[KEY_LINES] = {
+            key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)
+        }
         return mapping
 
 
@@ -157,11 +161,11 @@ def read_links(path: Path, known_slugs: set[str]) -> list[Link]:
     if not isinstance(doc, dict) or not isinstance(doc.get("links"), dict):
         raise InputError("expected a mapping with a 'links' key (slug -> link entry)", file=file, line=1)
     links: list[Link] = []
+    key_lines = doc["links"].get(KEY_LINES, {})
     for slug, entry in doc["links"].items():
-        if slug == LINE:
+        if slug in (LINE, KEY_LINES):
             continue
-        line = entry.get(LINE) if isinstance(entry, dict) else doc["links"].get(LINE)
-        links.extend(_entry_links(slug, entry, known_slugs, file, line))
+        links.extend(_entry_links(slug, entry, known_slugs, file, key_lines.get(slug)))
     return links
 
 
@@ -174,8 +178,13 @@ def compile_links(path: Path, known_slugs: set[str]) -> Graph:
     return graph
 
 
-def add_link(graph: Graph, link: Link, *, label_language: str = "en") -> URIRef:
-    """Add a link triple and its reified, verified link node to `graph`; return the node."""
+def add_link(graph: Graph, link: Link) -> URIRef:
+    """Add a link triple and its reified, verified link node to `graph`; return the node.
+
+    Labels and descriptions seen on Wikidata are its English ones (tagged @en); those seen in GeoNames files
+    are names in no particular language, so they stay untagged.
+    """
+    language = "en" if link.target == "wikidata" else None
     subject = RES[link.slug]
     node = link.node
     graph.add((subject, link.relation, link.iri))
@@ -184,8 +193,9 @@ def add_link(graph: Graph, link: Link, *, label_language: str = "en") -> URIRef:
     graph.add((node, RDF.subject, subject))
     graph.add((node, RDF.predicate, link.relation))
     graph.add((node, RDF.object, link.iri))
-    graph.add((node, RDFS.label, Literal(link.verification.label, lang=label_language)))
-    graph.add((node, DCTERMS.description, Literal(link.verification.description, lang=label_language)))
+    graph.add((node, RDFS.label, Literal(link.verification.label, lang=language)))
+    if link.verification.description:
+        graph.add((node, DCTERMS.description, Literal(link.verification.description, lang=language)))
     graph.add((node, DCTERMS.source, URIRef(link.verification.seen_at)))
     graph.add((node, DCTERMS.date, Literal(link.verification.date.isoformat(), datatype=XSD.date)))
     return node
@@ -214,7 +224,7 @@ def _entry_links(slug: Any, entry: Any, known_slugs: set[str], file: str, line: 
         raise InputError(f"unknown entity '{slug}' (not in kg/data/entities.yaml)", file=file, line=line)
     if not isinstance(entry, dict):
         raise InputError(f"'{slug}': expected a mapping", file=file, line=line)
-    unknown = sorted(set(entry) - ENTRY_KEYS - {LINE})
+    unknown = sorted(set(entry) - ENTRY_KEYS - {LINE, KEY_LINES})
     if unknown:
         raise InputError(f"'{slug}': unknown key(s) {', '.join(unknown)}", file=file, line=line)
     targets = [t for t in TARGETS if entry.get(t) is not None]
@@ -230,8 +240,8 @@ def _entry_links(slug: Any, entry: Any, known_slugs: set[str], file: str, line: 
                 file=file,
                 line=line,
             )
-        verified = entry.get(f"{target}_verified", entry.get("verified"))
-        verification = _verification(slug, target, verified, file, line)
+        key = f"{target}_verified" if f"{target}_verified" in entry else "verified"
+        verification = _verification(slug, target, entry.get(key), file, entry[KEY_LINES].get(key, line))
         links.append(Link(slug, target, iri, RELATIONS[relation_name], verification))
     return links
 

@@ -2,13 +2,16 @@
 
 - `graph/derived`: one direct triple per statement whose stance is asserted or reported, through the relation
   type's `kg:directProperty` (Russia kg:alliedWith res:assad-regime), so simple queries stay simple.
-- `graph/inferred`: what the ontology's property characteristics add to the direct triples (symmetric, inverse,
-  sub-property, transitive), plus the symmetric closure of `kg:contradicts`, run to a fixpoint.
+- `graph/inferred`: what the ontology's property characteristics (symmetric, inverse, sub-property, transitive)
+  add to the data graphs, run to a fixpoint: the closure of the direct triples, of `kg:contradicts` and of
+  `kg:subEventOf`.
 """
 
 import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.vocab import DERIVED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -25,8 +28,9 @@ WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directProperty ?p }}
 }}"""
 
-# Each rule reads the relation graphs (derived + inferred) and adds what is missing to the inferred graph.
-_RELATION_GRAPHS = f"FILTER (?g IN (<{DERIVED_GRAPH}>, <{INFERRED_GRAPH}>))"
+# Each rule reads every data graph (not the ontology, not the history) and adds what is missing to the inferred
+# graph: relation triples live in the derived graph, kg:contradicts and kg:subEventOf in the source graphs.
+_DATA_GRAPHS = f"FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{HISTORY_GRAPH}>))"
 # A consequence already stated in any graph (a source, the derived graph) is not repeated in the inferred graph.
 _ABSENT = "FILTER NOT EXISTS {{ GRAPH ?h {{ {triple} }} }}"
 
@@ -40,27 +44,35 @@ def _rule(head: str, schema: str, body: str) -> str:
 
 
 RULES = {
-    "symmetric": _rule(
-        "?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"
-    ),
-    "inverse": _rule("?o ?q ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"),
-    "inverse-back": _rule("?o ?p ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?q ?o }} {_RELATION_GRAPHS}"),
+    "symmetric": _rule("?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}"),
+    "inverse": _rule("?o ?q ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}"),
+    "inverse-back": _rule("?o ?p ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?q ?o }} {_DATA_GRAPHS}"),
     "sub-property": _rule(
-        "?s ?q ?o", "?p rdfs:subPropertyOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_RELATION_GRAPHS}"
+        "?s ?q ?o",
+        "?p a owl:ObjectProperty ; rdfs:subPropertyOf ?q .",
+        f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}",
     ),
     "transitive": _rule(
         "?a ?p ?c",
         "?p a owl:TransitiveProperty .",
-        f"GRAPH ?g {{ ?a ?p ?b }} GRAPH ?g2 {{ ?b ?p ?c }} {_RELATION_GRAPHS} "
-        f"FILTER (?g2 IN (<{DERIVED_GRAPH}>, <{INFERRED_GRAPH}>)) FILTER (?a != ?c)",
-    ),
-    "contradicts": (
-        f"{PREFIXES}INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ ?b kg:contradicts ?a }} }}\n"
-        f"WHERE {{ GRAPH ?g {{ ?a kg:contradicts ?b }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?b kg:contradicts ?a }} }} }}"
+        f"GRAPH ?g {{ ?a ?p ?b }} GRAPH ?g2 {{ ?b ?p ?c }} {_DATA_GRAPHS} "
+        f"FILTER (?g2 NOT IN (<{ONTOLOGY_GRAPH}>, <{HISTORY_GRAPH}>)) FILTER (?a != ?c)",
     ),
 }
 
 MAX_ROUNDS = 50
+
+
+def reasoned_properties(ontology: Graph) -> set[URIRef]:
+    """Properties whose triples the rules read: symmetric, transitive, with an inverse, or object sub-properties."""
+    found = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+    found |= set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        found |= {p, q}
+    found |= {
+        p for p in ontology.subjects(RDFS.subPropertyOf) if (p, RDF.type, OWL.ObjectProperty) in ontology
+    }
+    return {p for p in found if isinstance(p, URIRef)}
 
 
 def _size(store: ox.Store, graph: str) -> int:

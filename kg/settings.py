@@ -29,6 +29,30 @@ class Settings(BaseSettings):
     max_query_nesting: int = Field(200, description="Deepest nesting of { } or ( ) accepted in a query.")
     max_result_rows: int = Field(100_000, description="Most rows a SELECT answer may hold.")
     service_allowlist: list[str] = Field(default_factory=list, description="Endpoints SERVICE may call.")
+    max_query_operators: int = Field(
+        200,
+        description="Most operators (triple patterns, UNION, OPTIONAL, MINUS, FILTER, BIND, ||, &&) in a query; "
+        "Oxigraph plans such queries in super-linear time that no timeout can interrupt.",
+    )
+    max_concurrent_queries: int = Field(8, description="Queries evaluated at once; more wait for a slot.")
+    dump_timeout_s: float = Field(600.0, description="Time limit of a Graph Store download (a dump).")
+    queue_timeout_s: float = Field(10.0, description="Longest wait for a query slot before answering 503.")
+    write_timeout_s: float = Field(60.0, description="Time limit of one update or Graph Store write.")
+    stream_after_bytes: int = Field(
+        64 * 1024, description="Answers are buffered up to this size (errors stay clean), then streamed."
+    )
+    write_check_hops: int = Field(3, description="Depth of the neighbourhood SHACL checks around a change.")
+    cors_origins: list[str] = Field(
+        ["*"], description="Origins allowed to call the endpoints from a browser."
+    )
+    public_url: str | None = Field(
+        None, description="Public base URL (for the service description); default: the request's own URL."
+    )
+    remote_union_default_graph: bool = Field(
+        True,
+        description="The remote store's default graph is the union of its named graphs (`oxigraph serve "
+        "--union-default-graph`, Virtuoso); false: it is a graph of its own, and the union is asked for.",
+    )
     link_endpoint: str = Field(
         "https://query.wikidata.org/sparql", description="SPARQL endpoint `kg link` and `kg enrich` query."
     )

@@ -5,11 +5,15 @@ The default graph of a query is the union of all named graphs, as in `oxigraph s
 every fact lives in a named graph (one per source, plus ontology, entities, derived, inferred).
 """
 
+import io
 import json
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -17,6 +21,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import QueryError, StoreUnavailable, sparql_syntax_message
 from kg.settings import Settings
+from kg.sparql_text import analyse
 
 SPARQL_JSON = "application/sparql-results+json"
 RDF_FORMATS = {
@@ -62,6 +67,48 @@ class Store(ABC):
         """Replace the given named graphs (or everything) with new content, atomically."""
         self.update(replace_update(graphs, drop_all=drop_all))
 
+    # The methods below serve the SPARQL and Graph Store endpoints (api/): answers are pulled lazily, so a
+    # caller can stop at a deadline or a size limit, and stream what it serialises.
+
+    #: False when the store cannot address its own default graph (a remote whose default graph is the union).
+    addresses_default_graph = True
+
+    @abstractmethod
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        form: str | None,
+        dataset: "QueryDataset | None" = None,
+        base_iri: str | None = None,
+    ) -> "QueryAnswer":
+        """Start a query: the union of all graphs is its default graph unless it or `dataset` names graphs."""
+
+    @abstractmethod
+    def named_graph_iris(self) -> list[str]:
+        """IRIs of the named graphs, empty ones included."""
+
+    @abstractmethod
+    def has_graph(self, graph: str | None) -> bool:
+        """Whether a named graph exists (`None`, the default graph, always does)."""
+
+    @abstractmethod
+    def triples_of(self, graph: str | None) -> "Answer[ox.Triple]":
+        """The triples of one named graph, or of the default graph when `graph` is None, pulled lazily."""
+
+    @abstractmethod
+    def quads(self) -> "Answer[ox.Quad]":
+        """Every quad of the store, pulled lazily."""
+
+    def snapshot(self) -> ox.Store:
+        """A copy of the whole store in memory (quads and empty named graphs) to try a write on."""
+        copy = ox.Store()
+        for iri in self.named_graph_iris():
+            copy.add_graph(ox.NamedNode(iri))
+        with self.quads() as quads:
+            copy.extend(quads)
+        return copy
+
     def close(self) -> None:  # noqa: B027 (optional hook)
         """Release the store."""
 
@@ -81,7 +128,8 @@ class EmbeddedStore(Store):
 
     def run_query(self, sparql: str, **options: Any) -> Any:
         """The pyoxigraph result object (solutions, boolean or triples)."""
-        options.setdefault("use_default_graph_as_union", True)
+        # With the union flag set, pyoxigraph ignores a query's own FROM / FROM NAMED (measured): keep them.
+        options.setdefault("use_default_graph_as_union", not analyse(sparql).dataset_clause)
         try:
             return self.ox.query(sparql, **options)
         except SyntaxError as error:
@@ -100,6 +148,40 @@ class EmbeddedStore(Store):
         from_graph = ox.NamedNode(graph) if graph else None
         return self.ox.dump(format=rdf_format, from_graph=from_graph)
 
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        form: str | None,
+        dataset: "QueryDataset | None" = None,
+        base_iri: str | None = None,
+    ) -> "QueryAnswer":
+        options: dict[str, Any] = {"base_iri": base_iri}
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default_graphs]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named_graphs]
+            options["use_default_graph_as_union"] = False
+        result = self.run_query(sparql, **options)
+        if isinstance(result, ox.QuerySolutions):
+            return QueryAnswer("solutions", [v.value for v in result.variables], rows=result)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryAnswer("boolean", boolean=bool(result))
+        return QueryAnswer("triples", triples=result)
+
+    def named_graph_iris(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str | None) -> bool:
+        return graph is None or self.ox.contains_named_graph(ox.NamedNode(graph))
+
+    def triples_of(self, graph: str | None) -> "Answer[ox.Triple]":
+        graph_name = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+        quads = self.ox.quads_for_pattern(None, None, None, graph_name)
+        return Answer(quad.triple for quad in quads)
+
+    def quads(self) -> "Answer[ox.Quad]":
+        return Answer(iter(self.ox.quads_for_pattern(None, None, None, None)))
+
     def close(self) -> None:
         self.ox.flush() if self.path is not None else None
         del self.ox
@@ -109,13 +191,29 @@ class RemoteStore(Store):
     """A SPARQL 1.1 store reached over HTTP (for example `oxigraph serve`).
 
     Queries are sent as form-encoded POSTs, which every store accepts (Virtuoso 7.2.5 hangs on
-    `application/sparql-query` bodies).
+    `application/sparql-query` bodies). With `union_default_graph` (the store answers over the union of its
+    graphs, as `oxigraph serve --union-default-graph` and Virtuoso do) queries go as they are, and the store's
+    own default graph cannot be read. Without it the default graph is a graph of its own, and a query that names
+    no dataset is sent with every named graph as a `default-graph-uri`, which makes their union its default
+    graph (https://www.w3.org/TR/sparql11-protocol/#dataset); the default graph's own triples are then not in
+    that union.
     """
 
-    def __init__(self, query_url: str, update_url: str | None, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None,
+        timeout: float = 60.0,
+        *,
+        union_default_graph: bool = True,
+    ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
+        self.union_default_graph = union_default_graph
+        self.addresses_default_graph = not union_default_graph
         self.client = httpx.Client(timeout=timeout, headers={"User-Agent": "syria-kg/0.1"})
+        self._graphs: tuple[float, list[str]] | None = None
+        self._graphs_lock = threading.Lock()
 
     def _post(self, url: str, data: dict[str, str], accept: str) -> httpx.Response:
         try:
@@ -131,10 +229,115 @@ class RemoteStore(Store):
         return response
 
     def query_bytes(self, sparql: str, media_type: str = SPARQL_JSON) -> bytes:
-        return self._post(self.query_url, {"query": sparql}, media_type).content
+        form = {"query": sparql, **self._union_dataset(sparql)}
+        return self._post(self.query_url, form, media_type).content  # type: ignore[arg-type]
 
     def update(self, sparql: str) -> None:
         self._post(self.update_url, {"update": sparql}, "*/*")
+        self._graphs = None
+
+    def _union_dataset(self, sparql: str) -> dict[str, list[str]]:
+        """Protocol parameters that make the union of the named graphs the default graph, when needed."""
+        if self.union_default_graph or analyse(sparql).dataset_clause:
+            return {}
+        return {"default-graph-uri": self.named_graph_iris()}
+
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        form: str | None,
+        dataset: "QueryDataset | None" = None,
+        base_iri: str | None = None,
+    ) -> "QueryAnswer":
+        if base_iri and analyse(sparql).relative_iris:
+            sparql = f"BASE <{base_iri}>\n{sparql}"  # the protocol has no base parameter
+        params: dict[str, Any] = {"query": sparql}
+        if dataset is not None:
+            params |= {"default-graph-uri": dataset.default_graphs, "named-graph-uri": dataset.named_graphs}
+        else:
+            params |= self._union_dataset(sparql)
+        accept = {
+            "SELECT": SPARQL_JSON,
+            "ASK": SPARQL_JSON,
+            "CONSTRUCT": "application/n-triples",
+            "DESCRIBE": "application/n-triples",
+        }.get(form or "", f"{SPARQL_JSON}, application/n-triples;q=0.9")
+        response = self._stream(self.query_url, params, accept)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        reader = _ResponseReader(response)
+        try:
+            if media_type in GRAPH_FORMATS:
+                triples = ox.parse(reader, format=GRAPH_FORMATS[media_type])
+                return QueryAnswer("triples", triples=triples, close=response.close)
+            results_format = RESULT_FORMATS.get(media_type, ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(reader, format=results_format)
+        except SyntaxError as error:
+            response.close()
+            raise StoreUnavailable(f"the remote store sent an unreadable answer: {error}") from error
+        if isinstance(parsed, ox.QueryBoolean):
+            response.close()
+            return QueryAnswer("boolean", boolean=bool(parsed))
+        variables = [v.value for v in parsed.variables]
+        return QueryAnswer("solutions", variables, rows=parsed, close=response.close)
+
+    def _stream(self, url: str, params: dict[str, Any], accept: str) -> httpx.Response:
+        """A POST whose answer is read as it arrives; errors become `QueryError` / `StoreUnavailable`."""
+        request = self.client.build_request("POST", url, data=params, headers={"Accept": accept})
+        try:
+            response = self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise StoreUnavailable(f"remote store at {url} cannot be reached: {error}") from error
+        if response.status_code >= 300:
+            text = response.read().decode("utf-8", "replace").strip()
+            response.close()
+            if response.status_code == 400:
+                raise QueryError(text or "the remote store refused the query")
+            raise StoreUnavailable(f"remote store at {url} answered {response.status_code}: {text[:500]}")
+        return response
+
+    def named_graph_iris(self) -> list[str]:
+        # Cached briefly: a store without a union default graph needs the list for every query.
+        with self._graphs_lock:
+            if self._graphs is not None and time.monotonic() - self._graphs[0] < GRAPH_LIST_TTL_S:
+                return self._graphs[1]
+            form = {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"}
+            rows = json.loads(self._post(self.query_url, form, SPARQL_JSON).content)["results"]["bindings"]
+            graphs = sorted(row["g"]["value"] for row in rows if row["g"]["type"] == "uri")
+            self._graphs = (time.monotonic(), graphs)
+            return graphs
+
+    def has_graph(self, graph: str | None) -> bool:
+        return graph is None or graph in self.named_graph_iris()
+
+    def triples_of(self, graph: str | None) -> "Answer[ox.Triple]":
+        if graph is None and not self.addresses_default_graph:
+            raise DefaultGraphUnreachable()
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph is not None else "?s ?p ?o"
+        # No dataset parameters: without GRAPH the pattern reads the store's own default graph.
+        response = self._stream(
+            self.query_url,
+            {"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"},
+            "application/n-triples",
+        )
+        triples = ox.parse(_ResponseReader(response), format=ox.RdfFormat.N_TRIPLES)
+        return Answer(triples, close=response.close)
+
+    def quads(self) -> "Answer[ox.Quad]":
+        query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+        response = self._stream(self.query_url, {"query": query}, SPARQL_JSON)
+        rows = ox.parse_query_results(_ResponseReader(response), format=ox.QueryResultsFormat.JSON)
+
+        def generate() -> Iterator[ox.Quad]:
+            for row in rows:
+                yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+            response.close()
+            if self.addresses_default_graph:
+                with self.triples_of(None) as triples:
+                    for triple in triples:
+                        yield ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph())
+
+        return Answer(generate(), close=response.close)
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = RDF_FORMATS[fmt]
@@ -154,8 +357,101 @@ class RemoteStore(Store):
 def open_store(settings: Settings) -> Store:
     """The store the settings name: remote if a query URL is set, else embedded (memory or disk)."""
     if settings.remote_query_url:
-        return RemoteStore(settings.remote_query_url, settings.remote_update_url, settings.remote_timeout_s)
+        return RemoteStore(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_timeout_s,
+            union_default_graph=settings.remote_union_default_graph,
+        )
     return EmbeddedStore(None if settings.memory else settings.data_dir)
+
+
+# ------------------------------------------------------------------------------------- lazy answers
+
+GRAPH_LIST_TTL_S = 2.0
+
+
+class DefaultGraphUnreachable(StoreUnavailable):
+    """The store's own default graph cannot be read or written (a remote whose default graph is the union)."""
+
+    http_status = 501
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this server's remote store answers queries over the union of its graphs, so its own default graph "
+            "cannot be read or written: use a named graph (?graph=...)"
+        )
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """An RDF dataset named by the protocol (`default-graph-uri`, `named-graph-uri`): exactly these graphs."""
+
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+
+
+T = TypeVar("T")
+
+
+class Answer(Generic[T]):
+    """An iterator that may hold a resource (an HTTP response), released by `close()` or a `with` block."""
+
+    def __init__(self, items: Iterable[T], close: Callable[[], None] = lambda: None) -> None:
+        self._items = iter(items)
+        self._close = close
+
+    def __iter__(self) -> Iterator[T]:
+        return self._items
+
+    def __next__(self) -> T:
+        return next(self._items)
+
+    def close(self) -> None:
+        """Release what the answer holds; the iterator may stop early."""
+        self._close()
+
+    def __enter__(self) -> "Answer[T]":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+@dataclass
+class QueryAnswer:
+    """The answer to a query, pulled lazily: solutions (`rows` of terms by position), a boolean, or triples."""
+
+    kind: Literal["solutions", "boolean", "triples"]
+    variables: list[str] = field(default_factory=list)
+    rows: Iterable[Any] = ()
+    boolean: bool = False
+    triples: Iterable[ox.Triple] = ()
+    close: Callable[[], None] = lambda: None
+
+
+class _ResponseReader(io.RawIOBase):
+    """A streamed HTTP response body as a binary file, for pyoxigraph's incremental parsers."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._chunks = response.iter_bytes()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except (StopIteration, httpx.StreamClosed):
+                return 0
+            except httpx.HTTPError as error:
+                raise StoreUnavailable(f"the remote store's answer was cut: {error}") from error
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -84,6 +84,9 @@ class KG(DefinedNamespace):
     Flight: URIRef
     Demonstration: URIRef
     Uprising: URIRef
+    ArmedClash: URIRef
+    AttackOnCivilians: URIRef
+    StrategicDevelopment: URIRef
     place: URIRef
     hasParticipant: URIRef
     agent: URIRef

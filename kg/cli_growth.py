@@ -1,0 +1,127 @@
+"""The growth commands `kg import-acled`, `kg import-ucdp` and `kg mentions`, added by `register(app)`.
+
+`kg.cli` calls `register(app)` once its helpers exist; they are imported inside `register`, not at module level, so
+either module may be imported first without an import loop (as in `kg.cli_linking`).
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kg.errors import InputError
+from kg.importers import import_export, read_text
+from kg.ingest import IngestReport, index_from_store
+from kg.mentions import find_mentions, names_from_store, write_draft
+from kg.settings import get_settings
+
+COMMANDS = ("import-acled", "import-ucdp", "mentions")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `import-acled`, `import-ucdp` and `mentions` to the `kg` command line (once)."""
+    from kg.cli import console, opened_store, print_counts, reports_errors
+
+    registered = {command.name for command in app.registered_commands}
+    if registered & set(COMMANDS):
+        return
+
+    def print_report(report: IngestReport) -> None:
+        """The same summary as `kg ingest`."""
+        summary = report.summary
+        print_counts(
+            f"Ingested {summary.source_id}",
+            {
+                "new entities": len(summary.new_entities),
+                "statements": summary.statements,
+                "corroborations": summary.corroborations,
+                "contradictions": summary.contradictions,
+                "events": summary.events,
+                "quantities": summary.quantities,
+                "derived triples added": report.derived_added,
+                "inferred triples added": report.inferred_added,
+            },
+        )
+        if summary.new_entities:
+            console.print("New entities: " + ", ".join(summary.new_entities))
+        console.print("Files: " + ", ".join(report.files))
+
+    def run_import(
+        dataset: str, csv_file: Path, source_id: str, title: str | None, date: str | None, url: str | None
+    ) -> None:
+        settings = get_settings()
+        with opened_store(settings) as store:
+            report = import_export(
+                settings, store, dataset, csv_file, source_id, title=title, date=date, url=url
+            )
+        print_report(report)
+
+    source_id_option = typer.Option("--id", help="Id of the new source (file name of seeds/<id>.csv).")
+    title_option = typer.Option(help="Title of the source (default: the dataset and the file name).")
+    date_option = typer.Option(
+        help="Date of the export, YYYY-MM-DD (default: the newest date in the file, which it cannot predate)."
+    )
+    url_option = typer.Option(help="Where the export was downloaded from.")
+
+    @app.command("import-acled")
+    @reports_errors
+    def import_acled_command(
+        csv_file: Annotated[Path, typer.Argument(help="An ACLED export (CSV with ACLED's header).")],
+        source_id: Annotated[str, source_id_option],
+        title: Annotated[str | None, title_option] = None,
+        date: Annotated[str | None, date_option] = None,
+        url: Annotated[str | None, url_option] = None,
+    ) -> None:
+        """Import an ACLED export: one event and one death figure per row, all rows or none."""
+        run_import("acled", csv_file, source_id, title, date, url)
+
+    @app.command("import-ucdp")
+    @reports_errors
+    def import_ucdp_command(
+        csv_file: Annotated[Path, typer.Argument(help="A UCDP GED export (CSV with GED's header).")],
+        source_id: Annotated[str, source_id_option],
+        title: Annotated[str | None, title_option] = None,
+        date: Annotated[str | None, date_option] = None,
+        url: Annotated[str | None, url_option] = None,
+    ) -> None:
+        """Import a UCDP GED export: one event and one death figure per row, all rows or none."""
+        run_import("ucdp", csv_file, source_id, title, date, url)
+
+    @app.command("mentions")
+    @reports_errors
+    def mentions_command(
+        text_file: Annotated[Path, typer.Argument(help="A new source text (UTF-8).")],
+        draft: Annotated[
+            Path | None, typer.Option("--draft", help="Write a draft facts file (YAML) listing the mentions.")
+        ] = None,
+    ) -> None:
+        """List the known entities a text names (labels, aliases, metonyms) and optionally draft its facts file."""
+        text = read_text(text_file)
+        with opened_store(get_settings()) as store:
+            index = index_from_store(store)
+            names = names_from_store(store, index)
+        mentions = find_mentions(text, names)
+        table = Table("start", "end", "text", "entity", "name", "lang", "kind")
+        for mention in mentions:
+            for number, candidate in enumerate(mention.grouped()):
+                first = number == 0
+                table.add_row(
+                    str(mention.start) if first else "",
+                    str(mention.end) if first else "",
+                    mention.text if first else "",
+                    candidate["id"],
+                    candidate["name"],
+                    candidate["language"],
+                    candidate["kind"],
+                )
+        console.print(table)
+        ambiguous = sum(1 for mention in mentions if len(mention.entities) > 1)
+        console.print(f"{len(mentions)} mentions, {ambiguous} with several candidate entities")
+        if draft is not None:
+            source_id = text_file.stem
+            if draft.name != f"{source_id}.yaml":
+                raise InputError(f"the draft must be named {source_id}.yaml (the source id)", file=str(draft))
+            text_path = f"seeds/{source_id}{text_file.suffix or '.txt'}"
+            write_draft(draft, source_id, text_path, text, mentions, set(index.ids))
+            console.print(f"Draft written to {draft}: fill title and date, then write the facts.")

@@ -1,0 +1,217 @@
+"""Lexical analysis of SPARQL text, done before any parser sees it.
+
+Oxigraph parses and plans a query in one call that no timeout can interrupt, and a deeply nested or very long
+query can overflow its stack or keep a core busy for minutes (see FINDINGS). A cheap scan over the tokens
+answers what must be known beforehand: the query form (to negotiate a result format), how deep the brackets
+nest and how many operators there are, which endpoints `SERVICE` calls, whether a dataset clause (`FROM`,
+`USING`, `WITH`) is present, and whether an update uses `LOAD`. It also rewrites an update to carry the
+protocol's `using-graph-uri` / `using-named-graph-uri` as `USING` clauses, which Oxigraph's API lacks.
+
+The scanner follows the SPARQL 1.1 grammar's terminals (https://www.w3.org/TR/sparql11-query/#grammar) closely
+enough for these questions; it never decides whether a query is valid: the engine does.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+# Operators whose number drives Oxigraph's planning cost (measured: 500 triple patterns in one group take 12 s,
+# 500 OPTIONALs over a minute, 5,000 UNIONs 52 s), counted by `Analysis.operators`.
+OPERATOR_KEYWORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "SERVICE", "EXISTS", "GRAPH"})
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\U000EFFFF]+)
+  | (?P<bnode>_:[A-Za-z0-9_\-.\u00B7-\U000EFFFF]*)
+  | (?P<pname>(?:[A-Za-z\u00C0-\U000EFFFF][A-Za-z0-9_\-.\u00B7-\U000EFFFF]*)?:
+              (?:[A-Za-z0-9_\-\u00B7-\U000EFFFF:%]|\\.|\.(?=[A-Za-z0-9_\-\u00B7-\U000EFFFF:%]))*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<op>\^\^|\|\||&&|!=|<=|>=)
+  | (?P<punct>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_CLOSERS = frozenset(_OPENERS.values())
+_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One terminal: its kind (a group name of `_TOKEN`), text, offset, and bracket depth before it."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased text of a bare word, else ''."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of `text` without white space and comments.
+
+    >>> [t.text for t in tokens('SELECT * { ?s <http://e/p> "a}b" } # }')]
+    ['SELECT', '*', '{', '?s', '<http://e/p>', '"a}b"', '}']
+    >>> [t.depth for t in tokens('{ { } }')]
+    [0, 1, 1, 0]
+    """
+    found: list[Token] = []
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind in ("ws", "comment"):
+            continue
+        value = match.group()
+        if value in _CLOSERS and kind == "punct":
+            depth = max(depth - 1, 0)
+        found.append(Token(kind, value, match.start(), depth))
+        if value in _OPENERS and kind == "punct":
+            depth += 1
+    return found
+
+
+@dataclass
+class Analysis:
+    """What the scan of a query or update found."""
+
+    form: str | None = None
+    max_depth: int = 0
+    operators: int = 0
+    dataset_clause: bool = False
+    services: list[str | None] = field(default_factory=list)
+    loads: bool = False
+    relative_iris: bool = False
+    base: str | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def analyse(text: str, base_iri: str | None = None) -> Analysis:
+    """Scan a query or update; `base_iri` resolves relative IRIs such as a relative `SERVICE <x>`.
+
+    >>> a = analyse('PREFIX e: <http://e/> SELECT * FROM <http://g> { SERVICE e:s { ?s ?p ?o } }')
+    >>> a.form, a.dataset_clause, a.services, a.max_depth
+    ('SELECT', True, ['http://e/s'], 2)
+    >>> analyse('INSERT DATA { <a> <b> <c> } ; LOAD <http://x>').loads
+    True
+    """
+    found = tokens(text)
+    analysis = Analysis(base=base_iri)
+    data_block_depth: int | None = None
+    previous = ""
+    brackets: list[str] = []
+    for index, token in enumerate(found):
+        keyword = token.keyword
+        if token.kind == "punct" and token.text in _CLOSERS and brackets:
+            brackets.pop()
+        analysis.max_depth = max(analysis.max_depth, token.depth + (token.text in _OPENERS))
+        if token.kind == "iri" and not _ABSOLUTE_IRI.match(token.text):
+            analysis.relative_iris = True
+        if keyword == "BASE" and index + 1 < len(found) and found[index + 1].kind == "iri":
+            analysis.base = _resolve(found[index + 1].text[1:-1], analysis.base)
+        elif keyword == "PREFIX" and index + 2 < len(found) and found[index + 2].kind == "iri":
+            analysis.prefixes[found[index + 1].text.rstrip(":")] = _resolve(
+                found[index + 2].text[1:-1], analysis.base
+            )
+        if token.depth == 0 and analysis.form is None and keyword in QUERY_FORMS:
+            analysis.form = keyword
+        if keyword in ("FROM", "USING") or (keyword == "WITH" and token.depth == 0):
+            analysis.dataset_clause = True
+        elif keyword == "LOAD" and token.depth == 0:
+            analysis.loads = True
+        elif keyword == "SERVICE":
+            analysis.services.append(_service_endpoint(found, index, analysis))
+        # INSERT DATA / DELETE DATA payloads are data, not operators: they may hold thousands of triples.
+        if data_block_depth is None and previous == "DATA" and token.text == "{":
+            data_block_depth = token.depth
+        elif data_block_depth is not None:
+            if token.text == "}" and token.depth == data_block_depth:
+                data_block_depth = None
+        elif _is_operator(token, brackets):
+            analysis.operators += 1
+        if token.kind == "punct" and token.text in _OPENERS:
+            brackets.append(token.text)
+        previous = keyword
+    return analysis
+
+
+def _is_operator(token: Token, brackets: list[str]) -> bool:
+    """An operator keyword, `||` / `&&`, or a separator between triple patterns of a group."""
+    if token.keyword in OPERATOR_KEYWORDS or token.text in ("||", "&&"):
+        return True
+    return token.text in (".", ";", ",") and bool(brackets) and brackets[-1] == "{"
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base else iri
+
+
+def _service_endpoint(found: list[Token], index: int, analysis: Analysis) -> str | None:
+    """The IRI a `SERVICE` keyword calls, or None when it is a variable or cannot be read."""
+    position = index + 1
+    if position < len(found) and found[position].keyword == "SILENT":
+        position += 1
+    if position >= len(found):
+        return None
+    target = found[position]
+    if target.kind == "iri":
+        return _resolve(target.text[1:-1], analysis.base)
+    if target.kind == "pname":
+        prefix, _, local = target.text.partition(":")
+        namespace = analysis.prefixes.get(prefix)
+        return namespace + re.sub(r"\\(.)", r"\1", local) if namespace is not None else None
+    return None
+
+
+def with_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """The update with `USING` / `USING NAMED` clauses added to every operation that has a `WHERE`.
+
+    This is how the protocol's `using-graph-uri` and `using-named-graph-uri` take effect
+    (https://www.w3.org/TR/sparql11-protocol/#update-dataset). `DELETE WHERE { P }` becomes
+    `DELETE { P } USING … WHERE { P }`, its equivalent that may carry `USING`.
+
+    >>> with_using('INSERT { ?s a <http://c> } WHERE { ?s ?p ?o }', ['http://g'], [])
+    'INSERT { ?s a <http://c> } USING <http://g> WHERE { ?s ?p ?o }'
+    >>> with_using('DELETE WHERE { ?s ?p ?o }', [], ['http://n'])
+    'DELETE { ?s ?p ?o } USING NAMED <http://n> WHERE { ?s ?p ?o }'
+    """
+    clause = " ".join([f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
+    found = tokens(update)
+    edits: list[tuple[int, int, str]] = []
+    for index, token in enumerate(found):
+        if token.depth != 0 or token.keyword != "WHERE":
+            continue
+        if index > 0 and found[index - 1].keyword == "DELETE":
+            end = _block_end(found, index + 1)
+            if end is None:
+                continue  # malformed: leave it to the parser to report
+            block = update[found[index + 1].start : end]
+            edits.append((token.start, token.start + len(token.text), f"{block} {clause} WHERE"))
+        else:
+            edits.append((token.start, token.start, f"{clause} "))
+    for start, end, text in reversed(edits):
+        update = update[:start] + text + update[end:]
+    return update
+
+
+def _block_end(found: list[Token], index: int) -> int | None:
+    """Offset just past the `}` that closes the `{` at token `index`."""
+    if index >= len(found) or found[index].text != "{":
+        return None
+    depth = found[index].depth
+    for token in found[index + 1 :]:
+        if token.text == "}" and token.depth == depth:
+            return token.start + 1
+    return None
