@@ -555,7 +555,8 @@ def signed_graph(ties: Iterable[Tie], actors: dict[str, Actor]) -> nx.Graph:
     """The undirected projection used for blocs and triangles: one edge per pair of actors."""
     grouped: dict[tuple[str, str], list[Tie]] = defaultdict(list)
     for tie in ties:
-        grouped[tuple(sorted((tie.subject, tie.object)))].append(tie)  # type: ignore[index]
+        first, second = sorted((tie.subject, tie.object))
+        grouped[first, second].append(tie)
     return _graph(nx.Graph(), grouped, actors)
 
 
@@ -745,11 +746,14 @@ def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
         )
         side = Side(other, data["sign"], data["weight"], tuple(ties))
         (support if consistent(data["sign"], same) else against).append(side)
-    order = lambda side: (-side.weight, side.neighbour)  # noqa: E731
     confidence = round(agreeing / total, 3) if total else None
     return Placement(
-        node, partition[node], confidence, sorted(support, key=order), sorted(against, key=order)
+        node, partition[node], confidence, sorted(support, key=_by_weight), sorted(against, key=_by_weight)
     )
+
+
+def _by_weight(side: Side) -> tuple[float, str]:
+    return (-side.weight, side.neighbour)
 
 
 def brokers(graph: nx.Graph, partition: Partition) -> list[str]:
@@ -799,7 +803,8 @@ def signed_triangles(graph: nx.Graph) -> Iterator[tuple[str, str, str]]:
         if len(clique) > 3:
             return
         if len(clique) == 3:
-            yield tuple(sorted(clique))  # type: ignore[misc]
+            a, b, c = sorted(clique)
+            yield a, b, c
 
 
 def balance(graph: nx.Graph) -> Balance:
@@ -996,7 +1001,10 @@ def tie_json(tie: Tie) -> dict[str, Any]:
 
 def event_json(event: Event, record: Record, window: Window | None = None) -> dict[str, Any]:
     """An event for the timeline: IRI, label, type, days, roles with labels, stance and quotes."""
-    named = lambda iris: [{"iri": iri, "label": record.label(iri)} for iri in iris]  # noqa: E731
+
+    def named(iris: Iterable[str]) -> list[dict[str, str]]:
+        return [{"iri": iri, "label": record.label(iri)} for iri in iris]
+
     return {
         "iri": event.iri,
         "label": event.label,

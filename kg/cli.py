@@ -298,5 +298,10 @@ def serve_command(
     uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, log_level="info")
 
 
+# Commands of the other areas register themselves on the same app (their modules import this one).
+from kg import cli_analytics  # noqa: E402
+
+cli_analytics.register(app)
+
 if __name__ == "__main__":
     app()

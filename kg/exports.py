@@ -162,8 +162,11 @@ def intervals_text(intervals: list[Interval] | None) -> str:
     """
     if intervals is None:
         return ""
-    iso = lambda day: day.isoformat() if day else ".."  # noqa: E731
-    return ";".join(f"{iso(start)}/{iso(end)}" for start, end in intervals)
+    return ";".join(f"{_day(start)}/{_day(end)}" for start, end in intervals)
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ".."
 
 
 def _union(intervals: Iterable[list[Interval] | None]) -> list[Interval] | None:
