@@ -134,6 +134,7 @@ class CompiledData:
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     summaries: list["SourceSummary"] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    entity_slugs: set[str] = field(default_factory=set)
 
     def graph(self, iri: URIRef) -> Graph:
         """The graph named `iri`, created empty on first use."""
@@ -181,7 +182,8 @@ class Compiler:
         self._compile_entities(entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
         for path in sorted((facts_dir / "sources").glob("*.yaml")):
             data.summaries.append(self.compile_source_file(path, data))
-        data.counts = {"entities": sum(1 for d in self.index.ids.values() if d.kind == "entity")}
+        data.entity_slugs = {slug for slug, d in self.index.ids.items() if d.kind == "entity"}
+        data.counts = {"entities": len(data.entity_slugs)}
         for name in ("statements", "corroborations", "contradictions", "events", "quantities"):
             data.counts[name] = sum(getattr(summary, name) for summary in data.summaries)
         return data

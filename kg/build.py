@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.errors import ValidationFailed
 from kg.history import record_activity
+from kg.links import LINKS_GRAPH, compile_links
 from kg.rdfio import from_oxigraph, parse_turtle_files, to_oxigraph
 from kg.reasoning import derive_and_infer
 from kg.settings import Settings
@@ -58,6 +59,8 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
     step("compiling facts and checking quotes")
     data = compile_facts(settings, ontology)
     graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology, **data.graphs}
+    step("compiling verified links")
+    graphs[LINKS_GRAPH] = compile_links(settings.facts_dir / "links.yaml", data.entity_slugs)
     step("deriving direct triples and inferring")
     scratch = ox.Store()
     to_oxigraph(graphs, scratch)

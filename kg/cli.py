@@ -30,7 +30,7 @@ app = typer.Typer(help="Build, check, query and serve the Syrian war knowledge g
 console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
-BUILD_STEPS = 6
+BUILD_STEPS = 7
 
 
 def reports_errors(command: F) -> F:
@@ -299,9 +299,10 @@ def serve_command(
 
 
 # Commands of the other areas register themselves on the same app (their modules import this one).
-from kg import cli_analytics  # noqa: E402
+from kg import cli_analytics, cli_linking  # noqa: E402
 
 cli_analytics.register(app)
+cli_linking.register(app)
 
 if __name__ == "__main__":
     app()

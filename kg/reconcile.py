@@ -27,7 +27,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.links import LINKS_GRAPH, WD, WIKIDATA_ID
 from kg.store import Store
-from kg.vocab import BASE, KG, RES
+from kg.vocab import KG, RES
 
 IDENTIFIER_SPACE = str(RES)
 SCHEMA_SPACE = str(KG._NS)
@@ -383,7 +383,6 @@ def manifest(service_url: str, index: Index | None = None) -> dict[str, Any]:
         "name": "Syrian war knowledge graph: actors and places",
         "identifierSpace": IDENTIFIER_SPACE,
         "schemaSpace": SCHEMA_SPACE,
-        "documentation": f"{BASE}docs/linking",
         "defaultTypes": default_types,
         "view": {"url": f"{root}/id/{{{{id}}}}"},
         "preview": {"url": f"{base}/preview?id={{{{id}}}}", "width": 400, "height": 160},
