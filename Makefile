@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
+WEB_STAMP := api/static/dist/.built
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
 
-.PHONY: setup serve test lint format bench check-kg clean
+.PHONY: setup serve test lint format bench check-kg clean chromium
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,12 +17,22 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end libraries come from npm at build time; the bundle goes to api/static/dist/ (not committed).
+$(WEB_STAMP): $(WEB_SOURCES)
+	npm ci --prefix web --no-audit --no-fund
+	npm run build --prefix web
+	touch $(WEB_STAMP)
+
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+setup: $(STAMP) $(WEB_STAMP)
 
 serve: setup
 	$(KG) serve
 
-test: setup
+test: setup chromium
 	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: no tests ran" >&2; exit 1; fi; exit $$rc
 
 lint: setup
