@@ -5,6 +5,8 @@ Exit codes: 0 ok, 1 validation failed, 2 bad input or load error (see kg.errors)
 
 import functools
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -288,14 +290,13 @@ def serve_command(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the SPARQL endpoint and the graph browser (builds the graph first if the store is empty)."""
-    import os
-
-    import uvicorn
-
     settings = get_settings()
-    if memory:
-        os.environ["KG_MEMORY"] = "true"
-    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port, log_level="info")
+    environment = {**os.environ, **({"KG_MEMORY": "true"} if memory else {})}
+    # The supervisor restarts the server if Oxigraph aborts the process (see api/supervisor.py); it runs as a
+    # separate program so that kg never imports api.
+    command = [sys.executable, "-m", "api.supervisor", "--host", host or settings.host]
+    command += ["--port", str(port or settings.port)]
+    raise typer.Exit(subprocess.call(command, env=environment))
 
 
 # Commands of the other areas register themselves on the same app (their modules import this one).

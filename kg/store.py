@@ -221,7 +221,7 @@ class RemoteStore(Store):
         except httpx.HTTPError as error:
             raise StoreUnavailable(f"remote store at {url} cannot be reached: {error}") from error
         if response.status_code == 400:
-            raise QueryError(response.text.strip() or "the remote store refused the request")
+            raise QueryError(_remote_message(response.text) or "the remote store refused the request")
         if response.status_code >= 300:
             raise StoreUnavailable(
                 f"remote store at {url} answered {response.status_code}: {response.text[:500]}"
@@ -240,7 +240,9 @@ class RemoteStore(Store):
         """Protocol parameters that make the union of the named graphs the default graph, when needed."""
         if self.union_default_graph or analyse(sparql).dataset_clause:
             return {}
-        return {"default-graph-uri": self.named_graph_iris()}
+        graphs = self.named_graph_iris()
+        # Naming the default graph's parts also empties the named graphs unless they are named too (2.1.4).
+        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
 
     def open_query(
         self,
@@ -268,7 +270,7 @@ class RemoteStore(Store):
         reader = _ResponseReader(response)
         try:
             if media_type in GRAPH_FORMATS:
-                triples = ox.parse(reader, format=GRAPH_FORMATS[media_type])
+                triples = _as_triples(ox.parse(reader, format=GRAPH_FORMATS[media_type]))
                 return QueryAnswer("triples", triples=triples, close=response.close)
             results_format = RESULT_FORMATS.get(media_type, ox.QueryResultsFormat.JSON)
             parsed = ox.parse_query_results(reader, format=results_format)
@@ -292,7 +294,7 @@ class RemoteStore(Store):
             text = response.read().decode("utf-8", "replace").strip()
             response.close()
             if response.status_code == 400:
-                raise QueryError(text or "the remote store refused the query")
+                raise QueryError(_remote_message(text) or "the remote store refused the query")
             raise StoreUnavailable(f"remote store at {url} answered {response.status_code}: {text[:500]}")
         return response
 
@@ -320,7 +322,7 @@ class RemoteStore(Store):
             {"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"},
             "application/n-triples",
         )
-        triples = ox.parse(_ResponseReader(response), format=ox.RdfFormat.N_TRIPLES)
+        triples = _as_triples(ox.parse(_ResponseReader(response), format=ox.RdfFormat.N_TRIPLES))
         return Answer(triples, close=response.close)
 
     def quads(self) -> "Answer[ox.Quad]":
@@ -428,6 +430,18 @@ class QueryAnswer:
     boolean: bool = False
     triples: Iterable[ox.Triple] = ()
     close: Callable[[], None] = lambda: None
+
+
+def _as_triples(parsed: Iterable[Any]) -> Iterator[ox.Triple]:
+    """pyoxigraph's parser yields quads (in the default graph) even for triple formats."""
+    for item in parsed:
+        yield item.triple if isinstance(item, ox.Quad) else item
+
+
+def _remote_message(text: str) -> str:
+    """A remote store's 400 message; Oxigraph's parser messages are phrased as ours."""
+    text = text.strip()
+    return sparql_syntax_message(SyntaxError(text)) if text.startswith("error at ") else text
 
 
 class _ResponseReader(io.RawIOBase):

@@ -1,0 +1,110 @@
+"""Safe writes: a bearer token, one write at a time, SHACL on the change, one transaction or nothing.
+
+Every SPARQL update and Graph Store write goes through `Writer.write`: it takes the write lock, tries the
+operation on an in-memory copy of the store, validates the nodes the change touches (kg/write_check.py), and
+applies the change to the real store as one SPARQL update. A write that breaks a shape is refused with 422 and
+the SHACL report, and the store is exactly as before. Reads never wait for writes.
+
+Authorisation (RFC 6750): without `write_token` in the settings writes are refused (403); with it, a request
+needs `Authorization: Bearer <token>` (401 when missing or wrong). Reads stay open.
+"""
+
+import hmac
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from fastapi import Request
+from rdflib import Graph
+
+from api.errors import Busy, Forbidden, Unauthorized
+from api.execution import Job
+from kg.build import load_ontology
+from kg.errors import QueryError, ValidationFailed, sparql_syntax_message
+from kg.settings import Settings
+from kg.store import DefaultGraphUnreachable, Store
+from kg.validate import load_shapes
+from kg.write_check import Trial, check, delta_update
+
+Operation = Callable[[ox.Store], None]
+
+
+def require_write_token(request: Request, settings: Settings) -> None:
+    """Refuse a write unless writes are enabled and the request carries the bearer token."""
+    if not settings.write_token:
+        raise Forbidden(
+            "writes are disabled on this server (start it with KG_WRITE_TOKEN set to enable them)"
+        )
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("this write needs an Authorization: Bearer <token> header")
+    if not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
+        error = Unauthorized("the bearer token is not valid")
+        error.headers = {"WWW-Authenticate": 'Bearer realm="syria-kg", error="invalid_token"'}  # type: ignore[attr-defined]
+        raise error
+
+
+@dataclass
+class WriteOutcome:
+    """What a write did: triples added and removed, named graphs created and dropped."""
+
+    added: int = 0
+    removed: int = 0
+    created_graphs: set[str] = field(default_factory=set)
+    dropped_graphs: set[str] = field(default_factory=set)
+
+    def headers(self) -> dict[str, str]:
+        """Counts for the response (the body of a successful write is empty)."""
+        return {"X-Triples-Added": str(self.added), "X-Triples-Removed": str(self.removed)}
+
+
+class Writer:
+    """Serialises, checks and applies writes to one store."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.lock = threading.Lock()
+        self._checks: tuple[Graph, Graph | None] | None = None
+        self.on_commit: Callable[[], None] = lambda: None
+
+    def _shapes_and_ontology(self) -> tuple[Graph, Graph | None]:
+        """The data shapes and the ontology's class hierarchy, read from the files once."""
+        if self._checks is None:
+            shapes = load_shapes(self.settings.shapes_dir)
+            ontology = load_ontology(self.settings) if self.settings.ontology_dir.is_dir() else None
+            self._checks = (shapes, ontology)
+        return self._checks
+
+    def write(self, job: Job, operation: Operation) -> WriteOutcome:
+        """In a worker thread: try `operation` on a copy, validate the change, apply it (or raise)."""
+        if not self.lock.acquire(timeout=max(job.deadline - time.monotonic(), 0.001)):
+            raise Busy("another write is still running; try again in a moment")
+        try:
+            trial = Trial(self.store)
+            job.check()
+            try:
+                operation(trial.scratch)
+            except SyntaxError as error:
+                raise QueryError(sparql_syntax_message(error)) from error
+            job.check()
+            delta = trial.delta()
+            if delta.empty:
+                return WriteOutcome()
+            if delta.touches_default_graph() and not self.store.addresses_default_graph:
+                raise DefaultGraphUnreachable()
+            shapes, ontology = self._shapes_and_ontology()
+            report = check(trial.scratch, delta, shapes, ontology, self.settings.write_check_hops)
+            if not report.conforms:
+                raise ValidationFailed(report.text, report.turtle)
+            update = delta_update(delta, trial.before, trial.scratch)
+            job.begin_commit()
+            self.store.update(update)
+            self.on_commit()
+            return WriteOutcome(
+                len(delta.added), len(delta.removed), delta.created_graphs, delta.dropped_graphs
+            )
+        finally:
+            self.lock.release()

@@ -1,0 +1,223 @@
+"""The pieces behind the endpoints, without a server: negotiation, result writers, the runner, the delta."""
+
+import asyncio
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from api.errors import NotAcceptable, ResultTooLarge
+from api.execution import Job, Runner
+from api.negotiation import FORMATS, choose, parse_accept
+from api.results import write_answer
+from kg.errors import QueryTimeout
+from kg.settings import Settings
+from kg.sparql_text import analyse, with_using
+from kg.store import EmbeddedStore
+from kg.write_check import Trial, delta_update
+
+# ------------------------------------------------------------------------------------------ negotiation
+
+
+@pytest.mark.parametrize(
+    ("kind", "accept", "expected"),
+    [
+        ("results", None, "application/sparql-results+json"),
+        ("results", "*/*", "application/sparql-results+json"),
+        ("results", "text/*", "text/csv"),
+        ("results", "text/csv;q=0.2, text/tab-separated-values;q=0.8", "text/tab-separated-values"),
+        ("results", "application/sparql-results+xml, */*;q=0.1", "application/sparql-results+xml"),
+        (
+            "results",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/sparql-results+xml",
+        ),
+        ("graph", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/turtle"),
+        ("graph", "application/rdf+xml;q=0.5, text/turtle;q=0.4", "application/rdf+xml"),
+        ("graph", "application/json", "application/ld+json"),
+        ("graph", "*/*;q=0.1, text/turtle;q=0", "application/n-triples"),
+    ],
+)
+def test_choose_picks_the_best_acceptable_format(kind: str, accept: str | None, expected: str) -> None:
+    assert choose(kind, accept).media_type == expected  # type: ignore[arg-type]
+
+
+def test_choose_refuses_what_nothing_can_carry() -> None:
+    with pytest.raises(NotAcceptable):
+        choose("results", "text/turtle")
+    with pytest.raises(NotAcceptable):
+        choose("graph", None, "csv")
+    with pytest.raises(NotAcceptable):
+        choose("graph", "text/turtle", None, datasets_only=True)
+    assert choose("graph", "*/*", None, datasets_only=True).media_type == "application/n-quads"
+
+
+def test_parse_accept_ignores_garbage() -> None:
+    assert parse_accept(", ;q=1, text/csv;q=abc") == [("text/csv", 0.0)]
+
+
+# ------------------------------------------------------------------------------------------ result writers
+
+
+@pytest.fixture(scope="module")
+def varied() -> ox.Store:
+    store = ox.Store()
+    store.update(
+        """INSERT DATA {
+  <http://e/s> <http://e/p> "plain" , "tab\\there \\"quoted\\" <&>"@en-GB , 42 , 1.5 , "2024-12-07"^^<http://www.w3.org/2001/XMLSchema#date> ,
+    "x"^^<http://e/custom> , <http://e/o?a=1&b=2> , _:blank , "line\\nbreak, comma" , "عربي"@ar .
+}"""
+    )
+    return store
+
+
+def written(store: ox.Store, query: str, media_type: str, max_rows: int = 1000) -> bytes:
+    fmt = next(f for f in FORMATS if f.media_type == media_type)
+    answer = EmbeddedStore.__new__(EmbeddedStore)
+    answer.ox = store
+    chunks: list[bytes] = []
+    write_answer(answer.open_query(query, form=None), fmt, chunks.append, lambda: None, max_rows)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("media_type", "results_format"),
+    [
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ],
+)
+def test_our_results_writers_agree_with_pyoxigraph(
+    varied: ox.Store, media_type: str, results_format: ox.QueryResultsFormat
+) -> None:
+    query = "SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?o"
+    ours = list(ox.parse_query_results(written(varied, query, media_type), results_format))
+    native = list(
+        ox.parse_query_results(varied.query(query).serialize(format=results_format), results_format)
+    )
+    assert [[str(s[v]) if s[v] is not None else None for v in ("s", "o", "unbound")] for s in ours] == [
+        [str(s[v]) if s[v] is not None else None for v in ("s", "o", "unbound")] for s in native
+    ]
+    boolean = ox.parse_query_results(written(varied, "ASK { ?s ?p 42 }", media_type), results_format)
+    assert bool(boolean) is True
+
+
+def test_csv_writer_follows_the_csv_rules(varied: ox.Store) -> None:
+    query = "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'comma')) }"
+    assert written(varied, query, "text/csv") == b'o\r\n"line\nbreak, comma"\r\n'
+
+
+def test_writers_refuse_more_rows_than_the_limit(varied: ox.Store) -> None:
+    with pytest.raises(ResultTooLarge):
+        written(varied, "SELECT * WHERE { ?s ?p ?o }", "text/csv", max_rows=3)
+    with pytest.raises(ResultTooLarge):
+        written(varied, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle", max_rows=3)
+    assert written(varied, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "text/csv", max_rows=3).count(b"\r\n") == 4
+
+
+# ------------------------------------------------------------------------------------------ runner
+
+
+def runner(timeout_s: float = 0.5) -> Runner:
+    return Runner(Settings(query_timeout_s=timeout_s, stream_after_bytes=1 << 20, max_concurrent_queries=2))
+
+
+def test_a_worker_that_yields_rows_stops_at_the_deadline() -> None:
+    async def scenario() -> tuple[int, int]:
+        run = runner()
+
+        def slow_rows(job: Job) -> None:
+            job.send("format", FORMATS[0])
+            while True:
+                time.sleep(0.02)
+                job.emit(b"row\n")
+
+        with pytest.raises(QueryTimeout):
+            await run.stream(slow_rows, timeout_s=0.5)
+        await asyncio.sleep(0.3)
+        return run.running, run.abandoned
+
+    assert asyncio.run(scenario()) == (0, 0)
+
+
+def test_a_worker_stuck_in_the_engine_is_abandoned_then_counted_out() -> None:
+    async def scenario() -> list[tuple[int, int]]:
+        run = runner()
+
+        def stuck(job: Job) -> None:
+            time.sleep(1.0)  # like pyoxigraph sorting before its first row: no chance to check
+            job.check()
+
+        with pytest.raises(QueryTimeout):
+            await run.stream(stuck, timeout_s=0.3)
+        during = (run.running, run.abandoned)
+        await asyncio.sleep(1.2)
+        return [during, (run.running, run.abandoned)]
+
+    assert asyncio.run(scenario()) == [(1, 1), (0, 0)]
+
+
+def test_a_write_that_began_to_commit_finishes_past_its_deadline() -> None:
+    async def scenario() -> str:
+        run = runner()
+
+        def commit_slowly(job: Job) -> str:
+            job.begin_commit()
+            time.sleep(0.6)
+            return "committed"
+
+        return await run.call(commit_slowly, timeout_s=0.2)
+
+    assert asyncio.run(scenario()) == "committed"
+
+
+# ------------------------------------------------------------------------------------------ text
+
+
+def test_keywords_inside_strings_iris_and_comments_are_not_seen() -> None:
+    analysis = analyse('SELECT * WHERE { ?s <http://e/FROM> "SERVICE <x> {" } # SERVICE <http://e/y> { {')
+    assert analysis.services == []
+    assert not analysis.dataset_clause
+    assert analysis.max_depth == 1
+
+
+def test_with_using_handles_several_operations() -> None:
+    update = "CLEAR ALL ; INSERT DATA { <a> <b> <c> } ; DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert with_using(update, ["http://g"], []) == (
+        "CLEAR ALL ; INSERT DATA { <a> <b> <c> } ; DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }"
+    )
+
+
+# ------------------------------------------------------------------------------------------ delta
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <http://g/1> { <http://e/a> <http://e/p> 1 } }",
+        "DELETE WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
+        "INSERT { GRAPH <http://g/2> { ?b <http://e/r> 2 } } WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
+        "DROP GRAPH <http://g/1>",
+        "CLEAR GRAPH <http://g/1>",
+        "CLEAR DEFAULT ; CREATE GRAPH <http://g/3>",
+        "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <http://g/4> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
+def test_the_delta_update_turns_the_store_into_the_trial(update: str) -> None:
+    store = EmbeddedStore(None)
+    store.update(
+        """INSERT DATA {
+  <http://e/d> <http://e/p> "default" .
+  GRAPH <http://g/1> { <http://e/a> <http://e/p> [ <http://e/q> 1 ] , [ <http://e/q> 2 ] . <http://e/a> <http://e/p> 3 }
+  GRAPH <http://g/2> { <http://e/b> <http://e/p> 4 }
+}"""
+    )
+    trial = Trial(store)
+    trial.scratch.update(update)
+    store.update(delta_update(trial.delta(), trial.before, trial.scratch))
+    expected, actual = ox.Dataset(trial.scratch), ox.Dataset(store.ox)
+    expected.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    actual.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert actual == expected
+    assert {g.value for g in store.ox.named_graphs()} == {g.value for g in trial.scratch.named_graphs()}
