@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import copy_project
 
 from kg.build import BuiltGraph, build
 from kg.settings import PROJECT_DIR, Settings, get_settings
@@ -36,9 +37,11 @@ def store(built: tuple[EmbeddedStore, BuiltGraph]) -> EmbeddedStore:
 
 
 @pytest.fixture
-def env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """Point the CLI's settings at a fresh data folder for one test."""
+def project_copy(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the project's inputs, with the CLI's settings pointed at it and at a fresh, empty store."""
+    copy = copy_project(project_dir, tmp_path / "project")
+    monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
     monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "store"))
     get_settings.cache_clear()
-    yield tmp_path
+    yield copy
     get_settings.cache_clear()

@@ -1,53 +1,22 @@
 """The `kg` command: exit codes, outputs, and that bad input leaves the store exactly as it was."""
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import export_without_history, invoke
 from rdflib import Dataset, Graph
-from typer.testing import CliRunner
-
-from kg.cli import app
-from kg.settings import get_settings
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def project_copy(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's inputs, with the CLI's settings pointed at it and at a fresh store."""
-    copy = tmp_path / "project"
-    for folder in ("ontology", "seeds", "kg/data"):
-        shutil.copytree(project_dir / folder, copy / folder)
-    monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
-    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "store"))
-    get_settings.cache_clear()
-    yield copy
-    get_settings.cache_clear()
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-def export_nquads() -> set[str]:
-    """Every quad but the history (each build records itself there)."""
-    code, output = run("export", "--format", "nquads")
-    assert code == 0, output
-    return {line for line in output.splitlines() if "graph/history" not in line}
 
 
 def test_build_prints_counts_and_is_idempotent(project_copy: Path) -> None:
-    code, output = run("build")
+    code, output = invoke("build")
     assert code == 0, output
     assert "graph/derived" in output and "statement" in output
-    first = export_nquads()
-    code, output = run("build")
+    first = export_without_history()
+    code, output = invoke("build")
     assert code == 0, output
-    assert export_nquads() == first
+    assert export_without_history() == first
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -64,7 +33,7 @@ def _break_yaml(project: Path) -> str:
 
 def _break_turtle(project: Path) -> str:
     path = project / "ontology/actors.ttl"
-    path.write_text(path.read_text(encoding="utf-8") + "\nkg:Broken a \"unterminated .\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + '\nkg:Broken a "unterminated .\n', encoding="utf-8")
     return "actors.ttl:"
 
 
@@ -84,53 +53,57 @@ def _unknown_entity(project: Path) -> str:
 def test_bad_input_exits_2_with_a_message_and_leaves_the_store_unchanged(
     project_copy: Path, breakage: Callable[[Path], str]
 ) -> None:
-    assert run("build")[0] == 0
-    before = export_nquads()
+    assert invoke("build")[0] == 0
+    before = export_without_history()
     expected_message = breakage(project_copy)
-    code, output = run("build")
+    code, output = invoke("build")
     assert code == 2, output
     assert expected_message in output.replace("\n", "")
-    assert export_nquads() == before
+    assert export_without_history() == before
 
 
 def test_validate_exits_0_1_2(project_copy: Path, project_dir: Path, tmp_path: Path) -> None:
-    assert run("validate")[0] == 0
+    assert invoke("validate")[0] == 0
     valid = project_dir / "tests/shapes/S01-valid.ttl"
-    assert run("validate", str(valid))[0] == 0
+    assert invoke("validate", str(valid))[0] == 0
     invalid = project_dir / "tests/shapes/S01-invalid-01.ttl"
-    code, output = run("validate", str(invalid))
+    code, output = invoke("validate", str(invalid))
     assert code == 1, output
     assert "Constraint Violation" in output
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .", encoding="utf-8")
-    code, output = run("validate", str(broken))
+    code, output = invoke("validate", str(broken))
     assert code == 2
     assert "broken.ttl:1" in output.replace("\n", "")
 
 
 def test_query_prints_table_csv_json(project_copy: Path) -> None:
-    assert run("build")[0] == 0
-    sparql = "PREFIX kg: <https://w3id.org/syria-kg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }"
-    code, output = run("query", sparql, "--format", "json")
+    assert invoke("build")[0] == 0
+    sparql = (
+        "PREFIX kg: <https://w3id.org/syria-kg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }"
+    )
+    code, output = invoke("query", sparql, "--format", "json")
     assert code == 0, output
     assert int(json.loads(output)["results"]["bindings"][0]["n"]["value"]) > 20
-    code, output = run("query", sparql, "--format", "csv")
+    code, output = invoke("query", sparql, "--format", "csv")
     assert code == 0 and output.splitlines()[0] == "n"
-    code, output = run("query", sparql)
+    code, output = invoke("query", sparql)
     assert code == 0 and "1 rows" in output
 
 
 def test_query_syntax_error_exits_2_with_position(project_copy: Path) -> None:
-    assert run("build")[0] == 0
-    code, output = run("query", "SELECT * WHERE { ?s ?p }")
+    assert invoke("build")[0] == 0
+    code, output = invoke("query", "SELECT * WHERE { ?s ?p }")
     assert code == 2
     assert "line 1, column 25" in output
 
 
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")]
+)
 def test_export_formats_parse(project_copy: Path, fmt: str, rdflib_format: str) -> None:
-    assert run("build")[0] == 0
-    code, output = run("export", "--format", fmt)
+    assert invoke("build")[0] == 0
+    code, output = invoke("export", "--format", fmt)
     assert code == 0
     dataset = Dataset()
     dataset.parse(data=output, format=rdflib_format)
@@ -138,17 +111,17 @@ def test_export_formats_parse(project_copy: Path, fmt: str, rdflib_format: str) 
 
 
 def test_export_turtle_of_one_graph(project_copy: Path) -> None:
-    assert run("build")[0] == 0
-    code, output = run("export", "--format", "turtle", "--graph", "https://w3id.org/syria-kg/graph/derived")
+    assert invoke("build")[0] == 0
+    code, output = invoke("export", "--format", "turtle", "--graph", "https://w3id.org/syria-kg/graph/derived")
     assert code == 0
     assert len(Graph().parse(data=output, format="turtle")) > 10
-    code, output = run("export", "--format", "turtle")
+    code, output = invoke("export", "--format", "turtle")
     assert code == 2 and "--graph" in output
 
 
 def test_stats_lists_graphs_and_stances(project_copy: Path) -> None:
-    assert run("build")[0] == 0
-    code, output = run("stats")
+    assert invoke("build")[0] == 0
+    code, output = invoke("stats")
     assert code == 0, output
     for expected in ("graph/source/000_d738c459d04f11ab", "Asserted", "Denied", "allied-with"):
         assert expected in output

@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,42 +11,21 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import copy_project, export_without_history, invoke
 
-from kg.cli import app
 from kg.ingest import ingest
 from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore
 
 FIXTURES = Path(__file__).parent / "data" / "ingest"
 FACTS, TEXT = FIXTURES / "900_test_report.yaml", FIXTURES / "900_test_report.txt"
-HISTORY = "graph/history"
-runner = CliRunner()
 
 
 @pytest.fixture
-def project(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's inputs, with a built store; the CLI's settings point at both."""
-    copy = tmp_path / "project"
-    for folder in ("ontology", "seeds", "kg/data"):
-        shutil.copytree(project_dir / folder, copy / folder)
-    monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
-    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "store"))
-    get_settings.cache_clear()
+def project(project_copy: Path) -> Path:
+    """A copy of the project's inputs with a built store; the CLI's settings point at both."""
     assert invoke("build")[0] == 0
-    yield copy
-    get_settings.cache_clear()
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-def export_without_history() -> list[str]:
-    code, output = invoke("export", "--format", "nquads")
-    assert code == 0, output
-    return sorted(line for line in output.splitlines() if HISTORY not in line)
+    return project_copy
 
 
 def query(sparql: str) -> list[dict[str, str]]:
@@ -174,9 +152,7 @@ def test_sigkill_mid_ingest_leaves_the_state_before_or_after(project: Path, tmp_
 
 
 def test_readers_keep_getting_answers_during_an_ingest(project_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "project"
-    for folder in ("ontology", "seeds", "kg/data"):
-        shutil.copytree(project_dir / folder, copy / folder)
+    copy = copy_project(project_dir, tmp_path / "project")
     settings = Settings(project_dir=copy, data_dir=tmp_path / "store")
     store = EmbeddedStore(settings.data_dir)
     from kg.build import build
