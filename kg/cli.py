@@ -300,9 +300,10 @@ def serve_command(
 
 
 # Commands of the other areas register themselves on the same app (their modules import this one).
-from kg import cli_analytics, cli_linking  # noqa: E402
+from kg import cli_analytics, cli_growth, cli_linking  # noqa: E402
 
 cli_analytics.register(app)
+cli_growth.register(app)
 cli_linking.register(app)
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ Mapping to the model:
 - fatalities (ACLED `fatalities`, UCDP `best`, low and high in the note): a quantity of kind `Deaths`, unit
   people, qualifier `as-stated`, measuring the event;
 - every event and figure is `stance: reported`, `by:` the dataset's publisher (found by name, else minted: ACLED
-  as an `NGO`, UCDP as an `Organisation`), which is also the source's author and publisher.
+  as an `NGO`, UCDP as an `Organisation`), which is also the source's author and publisher;
+- the source's date is the export date given with `--date`, else the newest date in the file (ACLED: event dates
+  and row timestamps; UCDP: `date_end`), which the export cannot predate.
 
 Ambiguous names: a place column looks only at places and an actor column only at actors (Damascus, a metonym of
 the regime, is the city in a place column). An admin column (admin1, adm_1) looks first at provinces and regions of
@@ -707,7 +709,7 @@ def _acled_row(doc: _Document, row: Row, publisher: str) -> None:
     for column in ("assoc_actor_1", "assoc_actor_2", "source", "notes"):
         if values.get(column):
             details.append(f"{column}: {values[column]}")
-    note = "; ".join(details) + "."
+    note = "; ".join(details).rstrip(".") + "."
     deaths_note = (
         f"Reported fatalities of ACLED row {row.number} (CSV line {row.line}), event_id_cnty {event_id}."
     )
@@ -807,7 +809,7 @@ def _ucdp_row(doc: _Document, row: Row, publisher: str) -> None:
     ]
     if values.get("source_article"):
         details.append(f"source_article: {values['source_article']}")
-    note = "; ".join(details) + "."
+    note = "; ".join(details).rstrip(".") + "."
     deaths_note = (
         f"Best estimate of deaths in UCDP GED row {row.number} (CSV line {row.line}), id {ged_id}; "
         f"low {counts['low']}, high {counts['high']}."

@@ -66,19 +66,22 @@ def index_from_store(store: Store) -> Index:
     return index
 
 
-_IDS_QUERY = """SELECT DISTINCT ?x ?kind WHERE {
-  ?x a ?type .
+# Ids and names come from the authored graphs only (entities and sources), not from links, analytics or history.
+_AUTHORED = """FILTER (?g = <https://w3id.org/syria-kg/graph/entities>
+          || STRSTARTS(STR(?g), "https://w3id.org/syria-kg/graph/source/"))"""
+_IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
+  GRAPH ?g {{ ?x a ?type }} {_AUTHORED}
   FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
   BIND (IF(?type = kg:Statement, "statement", IF(?type = kg:Quantity, "quantity",
-        IF(EXISTS { ?type rdfs:subClassOf* kg:Event }, "event",
+        IF(EXISTS {{ ?type rdfs:subClassOf* kg:Event }}, "event",
         IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/time/"),
            "", "entity")))) AS ?kind)
   FILTER (?kind != "")
-}"""
-_NAMES_QUERY = """SELECT ?x ?name (LANG(?name) AS ?lang) WHERE {
-  ?x rdfs:label|skos:altLabel|kg:metonym ?name .
+}}"""
+_NAMES_QUERY = f"""SELECT ?x ?name (LANG(?name) AS ?lang) WHERE {{
+  GRAPH ?g {{ ?x rdfs:label|skos:altLabel|kg:metonym ?name }} {_AUTHORED}
   FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
-}"""
+}}"""
 _STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time WHERE {
   ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
   OPTIONAL { ?st kg:during ?time }
@@ -216,11 +219,15 @@ def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: Ingest
 
 
 def _refuse_if_depended_on(store: Store, graph_iri: URIRef) -> None:
-    """A source whose entities or statements other sources use cannot be retracted before them."""
+    """A source whose entities or statements other sources use cannot be retracted before them.
+
+    A node both sources define (a time node such as `time/2024-12-07`, shared by value) is no dependency.
+    """
     query = f"""SELECT DISTINCT ?other WHERE {{
       GRAPH <{graph_iri}> {{ ?x a ?type }}
       GRAPH ?other {{ ?y ?p ?x }}
       FILTER (?other != <{graph_iri}> && STRSTARTS(STR(?other), "{SOURCE_GRAPHS}"))
+      FILTER NOT EXISTS {{ GRAPH ?other {{ ?x a ?shared }} }}
     }}"""
     others = sorted(row["other"]["value"].removeprefix(SOURCE_GRAPHS) for row in store.select(query))
     if others:

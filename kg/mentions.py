@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from kg.authoring import SLUG
 from kg.index import Index
 from kg.store import Store
 
@@ -39,8 +40,10 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?x ?p ?name (LANG(?name) AS ?lang) WHERE {
   VALUES ?p { rdfs:label skos:altLabel kg:metonym }
-  ?x ?p ?name .
+  GRAPH ?g { ?x ?p ?name }
   FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
+  FILTER (?g = <https://w3id.org/syria-kg/graph/entities>
+          || STRSTARTS(STR(?g), "https://w3id.org/syria-kg/graph/source/"))
 }"""
 
 
@@ -84,12 +87,16 @@ class Mention:
 
 
 def names_from_store(store: Store, index: Index) -> list[Name]:
-    """Every label, alias and metonym of the entities `index` knows (events, statements and sources excluded)."""
+    """Every label, alias and metonym of the entities `index` knows (events, statements and sources excluded).
+
+    Only authored names count: those of the entities graph and of source graphs (entities a source defines), not
+    the labels other graphs record about other nodes (the labels seen on Wikidata in the links graph).
+    """
     names = set()
     for row in store.select(_NAMES_QUERY):
         slug = row["x"]["value"].removeprefix("https://w3id.org/syria-kg/id/")
         definition = index.ids.get(slug)
-        if definition is None or definition.kind != "entity":
+        if definition is None or definition.kind != "entity" or not SLUG.match(slug):
             continue
         language = row.get("lang", {}).get("value", "")
         names.add(Name(slug, row["name"]["value"], language, NAME_KINDS[row["p"]["value"]]))

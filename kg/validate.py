@@ -8,7 +8,7 @@ from rdflib import Graph, URIRef
 
 from kg.rdfio import parse_turtle_files
 from kg.store import Store
-from kg.vocab import RES
+from kg.vocab import GRAPH, RDF, RES
 
 ONTOLOGY_TERM_SHAPES = "ontology-terms.ttl"
 
@@ -48,30 +48,39 @@ def validate(
     return ValidationReport(bool(conforms), str(text), results.serialize(format="turtle"))
 
 
-def neighbourhood(store: Store, graph: Graph, hops: int = 2) -> Graph:
-    """The store's triples about the project IRIs `graph` mentions, following project IRIs `hops` deep.
+def neighbourhood(store: Store, graph: Graph) -> Graph:
+    """The context SHACL needs to check `graph` against the store, without reading the whole store.
 
-    This is the context SHACL needs to check a change (the types of referenced nodes, the rest of a statement
-    that gains evidence) without reading the whole store.
+    First hop: what the authored graphs (entities, sources) say about the project IRIs `graph` mentions (the
+    rest of a statement that gains evidence, the labels of an entity). Second hop: only the `rdf:type` of the
+    project IRIs that first hop reaches, for `sh:class` checks. Derived, inferred, links and analytics
+    triples are left out: no shape reads them, and they grow with the store.
     """
-    context = Graph()
-    frontier = {t for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(str(RES))}
-    seen: set[URIRef] = set()
-    for _ in range(hops):
-        frontier -= seen
-        if not frontier:
-            break
-        seen |= frontier
-        found = _describe(store, sorted(frontier))
-        context += found
-        frontier = {o for o in found.objects() if isinstance(o, URIRef) and o.startswith(str(RES))}
+    first = {t for triple in graph for t in triple if _ours(t)}
+    context = _describe(store, sorted(first), "?x ?p ?o")
+    second = {o for o in context.objects() if _ours(o)} - first
+    context += _describe(store, sorted(second), f"?x <{RDF.type}> ?o", predicate=RDF.type)
     return context
 
 
-def _describe(store: Store, nodes: list[URIRef], chunk: int = 200) -> Graph:
+AUTHORED_GRAPHS = f'FILTER (?g = <{GRAPH}entities> || STRSTARTS(STR(?g), "{GRAPH}source/"))'
+
+
+def _ours(term: object) -> bool:
+    return isinstance(term, URIRef) and term.startswith(str(RES))
+
+
+def _describe(
+    store: Store, nodes: list[URIRef], pattern: str, predicate: URIRef | None = None, chunk: int = 200
+) -> Graph:
+    """CONSTRUCT the `pattern` triples of `nodes` from the authored graphs, in chunks."""
     found = Graph()
+    template = f"?x <{predicate}> ?o" if predicate else "?x ?p ?o"
     for start in range(0, len(nodes), chunk):
         values = " ".join(f"<{node}>" for node in nodes[start : start + chunk])
-        query = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}"
+        query = (
+            f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} "
+            f"{AUTHORED_GRAPHS} }}"
+        )
         found.parse(data=store.query_bytes(query, "application/n-triples"), format="nt")
     return found
