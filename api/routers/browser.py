@@ -78,7 +78,12 @@ KINDS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("armed-forces", "Armed forces", ("ArmedForces",), True),
     ("armed-group", "Armed group", ("ArmedGroup",), True),
     ("coalition", "Coalition or opposition", ("Coalition",), True),
-    ("organisation", "International body, NGO, media", ("IntergovernmentalOrganisation", "NGO", "NewsOrganisation"), True),
+    (
+        "organisation",
+        "International body, NGO, media",
+        ("IntergovernmentalOrganisation", "NGO", "NewsOrganisation"),
+        True,
+    ),
     ("group", "Group of states, family", ("GroupOfStates", "Family"), True),
     ("unnamed", "Unnamed source", ("UnnamedSource",), False),
     ("place", "Place", ("Place", "Country", "Province", "City", "Town", "Suburb", "Region", "Border"), False),
@@ -103,7 +108,13 @@ EVENT_POLARITY = {
 STANCES = ["asserted", "reported", "claimed", "rumoured", "denied"]
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel")
 ALIAS_PROPS = (SKOS + "altLabel", KG + "metonym")
-LINK_PROPS = (OWL + "sameAs", SKOS + "exactMatch", SKOS + "closeMatch", RDFS + "seeAlso", "https://schema.org/sameAs")
+LINK_PROPS = (
+    OWL + "sameAs",
+    SKOS + "exactMatch",
+    SKOS + "closeMatch",
+    RDFS + "seeAlso",
+    "https://schema.org/sameAs",
+)
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -244,7 +255,8 @@ def ref(iri: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
 def vocabulary(store: Store) -> dict[str, Any]:
     """Relation types, event types, stances and sources, for the legend and the filters."""
     rows = store.select(
-        PREFIXES + "SELECT ?rt ?label ?polarity ?directed ?definition ?broader WHERE { ?rt a kg:RelationType . "
+        PREFIXES
+        + "SELECT ?rt ?label ?polarity ?directed ?definition ?broader WHERE { ?rt a kg:RelationType . "
         "OPTIONAL { ?rt skos:prefLabel ?label FILTER(lang(?label) = 'en') } "
         "OPTIONAL { ?rt kg:polarity ?polarity } OPTIONAL { ?rt kg:directed ?directed } "
         "OPTIONAL { ?rt skos:definition ?definition FILTER(lang(?definition) = 'en') } "
@@ -265,7 +277,8 @@ def vocabulary(store: Store) -> dict[str, Any]:
     class_labels = {
         local_name(row["c"]["value"]): row["l"]["value"]
         for row in store.select(
-            PREFIXES + "SELECT ?c ?l WHERE { ?c rdfs:subClassOf* kg:Event ; rdfs:label ?l FILTER(lang(?l) = 'en') }"
+            PREFIXES
+            + "SELECT ?c ?l WHERE { ?c rdfs:subClassOf* kg:Event ; rdfs:label ?l FILTER(lang(?l) = 'en') }"
         )
     }
     event_types = {
@@ -327,7 +340,8 @@ def graph_nodes(store: Store) -> dict[str, dict[str, Any]]:
                 "aliases": [],
             }
     for row in store.select(
-        PREFIXES + f"SELECT ?e ?p ?l WHERE {{ ?e ?p ?l FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, "
+        PREFIXES
+        + f"SELECT ?e ?p ?l WHERE {{ ?e ?p ?l FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, "
         f"kg:metonym) && isLiteral(?l) && STRSTARTS(STR(?e), {sparql_string(RES)})) }}"
     ):
         node = nodes.get(row["e"]["value"])
@@ -415,6 +429,18 @@ def graph_facts(store: Store, nodes: dict[str, dict[str, Any]]) -> list[dict[str
             fact["pairs"].append(pair)
         _add_unique(fact["sources"], val(row, "src"))
         _add_unique(fact["contradicts"], slug_of(val(row, "other") or "") or None)
+    # A later statement that gives the end of an open relation closes it: the view ends the earlier one there.
+    for row in store.select(
+        PREFIXES + "SELECT ?earlier ?later ?until WHERE { ?later kg:closes ?earlier . "
+        "OPTIONAL { ?later kg:during/kg:untilDate ?until } }"
+    ):
+        fact = facts.get(row["earlier"]["value"])
+        if fact is None:
+            continue
+        _add_unique(fact.setdefault("closedBy", []), slug_of(row["later"]["value"]))
+        until = date_only(val(row, "until"))
+        if until and (fact["until"] is None or until < fact["until"]):
+            fact["until"] = until
     for fact in facts.values():
         fact["pairs"].sort()
         fact["sources"].sort()
@@ -485,7 +511,9 @@ def source_text(settings: Settings, text_file: str | None) -> str | None:
     return _read_text(path, path.stat().st_mtime_ns)
 
 
-def quote_in_paragraph(text: str | None, exact: str | None, start: int | None, end: int | None) -> dict[str, Any] | None:
+def quote_in_paragraph(
+    text: str | None, exact: str | None, start: int | None, end: int | None
+) -> dict[str, Any] | None:
     """The paragraph holding the quote, cut into before / exact / after; None when the quote is not found.
 
     The offsets are trusted only when `text[start:end]` is the quote; otherwise the first occurrence is used.
@@ -532,6 +560,14 @@ def evidenced_details(
         for prop, terms in desc.items():
             if prop != RDF_TYPE:
                 linked |= {t["value"] for t in terms if t["type"] == "uri"}
+    linked |= {b for e in evidence_iris for b in _all(evidence[e], PROV + "wasAttributedTo")}
+    closed_by: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(
+        PREFIXES
+        + f"SELECT ?x ?later WHERE {{ VALUES ?x {{ {values(iris)} }} ?later kg:closes ?x }} ORDER BY ?later"
+    ):
+        closed_by[row["x"]["value"]].append(row["later"]["value"])
+    linked |= {later for found in closed_by.values() for later in found}
     labels = labels_of(store, linked | set(iris))
     out = []
     for iri in iris:
@@ -579,7 +615,11 @@ def evidenced_details(
             for key, prop in (("quantityKind", "quantityKind"), ("unit", "unit"), ("qualifier", "qualifier"),
                               ("quantifies", "quantifies")):  # fmt: skip
                 item[key] = _ref_or_none(_first(desc, KG + prop), labels)
-        item["evidence"] = [_evidence(settings, e, evidence, second) for e in _all(desc, KG + "hasEvidence")]
+        item["evidence"] = [
+            _evidence(settings, e, evidence, second, labels) for e in _all(desc, KG + "hasEvidence")
+        ]
+        item["closes"] = [ref(o, labels) for o in _all(desc, KG + "closes")]
+        item["closedBy"] = [ref(o, labels) for o in closed_by.get(iri, [])]
         item["contradicts"] = []
         if with_contradictions:
             others = [o for o in _all(desc, KG + "contradicts") if o != iri]
@@ -594,11 +634,16 @@ def _ref_or_none(iri: str | None, labels: dict[str, dict[str, str]]) -> dict[str
     return ref(iri, labels) if iri else None
 
 
-def _stance(desc: dict[str, list[dict[str, str]]], labels: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+def _stance(
+    desc: dict[str, list[dict[str, str]]], labels: dict[str, dict[str, str]]
+) -> dict[str, Any] | None:
     iri = _first(desc, KG + "stance")
     if not iri:
         return None
-    return {"id": local_name(iri).lower(), "label": pick_label(labels.get(iri, {})) or local_name(iri).lower()}
+    return {
+        "id": local_name(iri).lower(),
+        "label": pick_label(labels.get(iri, {})) or local_name(iri).lower(),
+    }
 
 
 def _evidence(
@@ -606,8 +651,10 @@ def _evidence(
     iri: str,
     evidence: dict[str, dict[str, list[dict[str, str]]]],
     second: dict[str, dict[str, list[dict[str, str]]]],
+    labels: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
     desc = evidence.get(iri, {})
+    speaker = _first(desc, PROV + "wasAttributedTo")
     exact = prefix = suffix = None
     start = end = None
     for selector in _all(desc, OA + "hasSelector"):
@@ -641,6 +688,7 @@ def _evidence(
         "start": start,
         "end": end,
         "source": source,
+        "by": ref(speaker, labels) if speaker else None,
         "paragraph": quote_in_paragraph(text, exact, start, end),
     }
 
@@ -696,7 +744,11 @@ def entity_facts(store: Store, settings: Settings, iri: str) -> dict[str, Any] |
         "label": pick_label(all_labels) or local_name(iri),
         "labels": dict(sorted(all_labels.items())),
         "aliases": [
-            {"text": t["value"], "lang": t.get("xml:lang", ""), "kind": "metonym" if p == KG + "metonym" else "alias"}
+            {
+                "text": t["value"],
+                "lang": t.get("xml:lang", ""),
+                "kind": "metonym" if p == KG + "metonym" else "alias",
+            }
             for p in ALIAS_PROPS
             for t in desc.get(p, [])
         ],
@@ -768,7 +820,9 @@ def competency_queries(settings: Settings) -> list[dict[str, str]]:
     for path in sorted(settings.queries_dir.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         match = re.search(r"^#\s*cq:\s*(.+)$", text, re.MULTILINE)
-        found.append({"name": path.stem, "question": match.group(1).strip() if match else path.stem, "query": text})
+        found.append(
+            {"name": path.stem, "question": match.group(1).strip() if match else path.stem, "query": text}
+        )
     return found
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
@@ -43,7 +43,6 @@ from api.routers.browser import (
     local_name,
     page_context,
     pick_label,
-    quote_in_paragraph,
     slug_of,
     source_text,
     templates,
@@ -172,7 +171,15 @@ def description_triples(store: Store, iri: str) -> list[ox.Triple]:
 def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
     """Triples in a machine format, with the project's prefixes where the format has them."""
     assert fmt.rdf_format is not None
-    prefixes = PREFIX_MAP if fmt.rdf_format == ox.RdfFormat.TURTLE else None
+    prefixes = None
+    if fmt.rdf_format == ox.RdfFormat.TURTLE:
+        iris = {
+            term.value
+            for triple in triples
+            for term in (triple.subject, triple.predicate, triple.object)
+            if isinstance(term, ox.NamedNode)
+        } | {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+        prefixes = {p: ns for p, ns in PREFIX_MAP.items() if any(i.startswith(ns) for i in iris)}
     return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
 
 
@@ -191,7 +198,9 @@ def curie(iri: str) -> str:
     return best
 
 
-def term_view(term: ox.NamedNode | ox.BlankNode | ox.Literal, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+def term_view(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal, labels: dict[str, dict[str, str]]
+) -> dict[str, Any]:
     """How the HTML page shows one RDF term."""
     if isinstance(term, ox.NamedNode):
         iri = term.value
@@ -230,8 +239,16 @@ def relations(store: Store, iri: str) -> dict[str, list[dict[str, Any]]]:
             seen.add((p, x))
             result[key].append(
                 {
-                    "property": {"iri": p, "text": pick_label(labels.get(p, {})) or curie(p), "href": href_of(p)},
-                    "other": {"iri": x, "text": pick_label(labels.get(x, {})) or curie(x), "href": href_of(x)},
+                    "property": {
+                        "iri": p,
+                        "text": pick_label(labels.get(p, {})) or curie(p),
+                        "href": href_of(p),
+                    },
+                    "other": {
+                        "iri": x,
+                        "text": pick_label(labels.get(x, {})) or curie(x),
+                        "href": href_of(x),
+                    },
                     "inferred": g.endswith("/inferred"),
                 }
             )
@@ -254,7 +271,10 @@ def page_for(store: Store, settings: Settings, iri: str, triples: list[ox.Triple
             outgoing[curie(triple.predicate.value)].append(term_view(triple.object, labels))
         elif isinstance(triple.object, ox.NamedNode) and triple.object.value == iri and subject != iri:
             incoming.append(
-                {"subject": term_view(triple.subject, labels), "property": term_view(triple.predicate, labels)}
+                {
+                    "subject": term_view(triple.subject, labels),
+                    "property": term_view(triple.predicate, labels),
+                }
             )
         else:
             name = subject or "_:" + triple.subject.value
@@ -319,7 +339,8 @@ def _source_page(
     text_file = (desc.get(KG + "textFile") or [{}])[0].get("value")
     text = source_text(settings, text_file)
     rows = store.select(
-        PREFIXES + f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ ?item kg:hasEvidence/oa:hasSource {iri_ref(iri)} }}"
+        PREFIXES
+        + f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ ?item kg:hasEvidence/oa:hasSource {iri_ref(iri)} }}"
     )
     count = int(rows[0]["n"]["value"]) if rows else 0
     return {
@@ -379,7 +400,9 @@ def dereference(request: Request, path: str, store: StoreDep, settings: Settings
 
     def render() -> Response:
         context = page_for(store, settings, iri, triples)
-        return templates.TemplateResponse(request, "entity.html", page_context(request, title=context["label"], **context))
+        return templates.TemplateResponse(
+            request, "entity.html", page_context(request, title=context["label"], **context)
+        )
 
     return rdf_or_page(request, triples, suffix_format, render)
 
@@ -388,7 +411,9 @@ def dereference(request: Request, path: str, store: StoreDep, settings: Settings
 
 
 @lru_cache(maxsize=4)
-def _ontology_graphs(ontology_dir: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[Graph, Graph, dict[str, Graph]]:
+def _ontology_graphs(
+    ontology_dir: Path, stamp: tuple[tuple[str, int], ...]
+) -> tuple[Graph, Graph, dict[str, Graph]]:
     """The ontology, the shapes and each module's graph, parsed from `ontology/` (cached until a file changes)."""
     ontology, shapes = Graph(), Graph()
     modules: dict[str, Graph] = {}
@@ -447,10 +472,20 @@ def _describe_bnode(graph: Graph, node: BNode) -> str:
     """A short reading of a class expression or list (owl:unionOf, sh:or, ...)."""
     items = list(graph.items(node)) if (node, RDF.first, None) in graph else []
     if items:
-        return "(" + " ".join(curie(str(i)) if isinstance(i, URIRef) else _describe_bnode(graph, i) for i in items) + ")"
+        return (
+            "("
+            + " ".join(curie(str(i)) if isinstance(i, URIRef) else _describe_bnode(graph, i) for i in items)
+            + ")"
+        )
     parts = []
     for p, o in sorted(graph.predicate_objects(node)):
-        value = curie(str(o)) if isinstance(o, URIRef) else _describe_bnode(graph, o) if isinstance(o, BNode) else str(o)
+        value = (
+            curie(str(o))
+            if isinstance(o, URIRef)
+            else _describe_bnode(graph, o)
+            if isinstance(o, BNode)
+            else str(o)
+        )
         parts.append(f"{curie(str(p))} {value}")
     return "[" + "; ".join(parts) + "]"
 
@@ -461,9 +496,9 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
     module_of: dict[str, str] = {}
     for name, module in modules.items():
         for subject in set(module.subjects()):
-            if isinstance(subject, URIRef) and (subject, RDFS.label, None) in module:
-                module_of.setdefault(str(subject), name)
-            elif isinstance(subject, URIRef) and (subject, RDF.type, SH.NodeShape) in module:
+            if (isinstance(subject, URIRef) and (subject, RDFS.label, None) in module) or (
+                isinstance(subject, URIRef) and (subject, RDF.type, SH.NodeShape) in module
+            ):
                 module_of.setdefault(str(subject), name)
 
     def terms_of(kind: URIRef) -> list[URIRef]:
@@ -476,9 +511,12 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
         key=curie_key,
     )
     schemes = sorted(
-        {s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if str(s) != KG + "RelationTypes"}, key=curie_key
+        {s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if str(s) != KG + "RelationTypes"},
+        key=curie_key,
     )
-    node_shapes = sorted({s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}, key=curie_key)
+    node_shapes = sorted(
+        {s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}, key=curie_key
+    )
     documented = {str(t) for t in classes + object_props + datatype_props + annotation_props + relation_types}
     documented |= {str(t) for t in node_shapes} | {str(s) for s in schemes}
     for scheme in schemes:
@@ -541,8 +579,17 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
             )
         properties.sort(key=lambda p: p["path"]["text"] if p["path"] else "")
         targets = []
-        for target_prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
-            targets += [{"kind": curie(str(target_prop)), **_ref(shapes, o, documented)} for o in shapes.objects(shape, target_prop)]
+        for target_prop in (
+            SH.targetClass,
+            SH.targetNode,
+            SH.targetSubjectsOf,
+            SH.targetObjectsOf,
+            SH.target,
+        ):
+            targets += [
+                {"kind": curie(str(target_prop)), **_ref(shapes, o, documented)}
+                for o in shapes.objects(shape, target_prop)
+            ]
         sparql = [str(s) for c in shapes.objects(shape, SH.sparql) for s in shapes.objects(c, SH.select)]
         shape_views.append(
             {
@@ -575,7 +622,8 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
     return {
         "modules": ontologies,
         "classes": [
-            term(c, {"super": refs(c, RDFS.subClassOf), "disjoint": refs(c, OWL.disjointWith)}) for c in classes
+            term(c, {"super": refs(c, RDFS.subClassOf), "disjoint": refs(c, OWL.disjointWith)})
+            for c in classes
         ],
         "object_properties": [prop_view(p) for p in object_props],
         "datatype_properties": [prop_view(p) for p in datatype_props],
@@ -585,7 +633,9 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
                 r,
                 {
                     "labels": sorted(
-                        (o.language or "", str(o)) for o in graph.objects(r, SKOS.prefLabel) if isinstance(o, Literal)
+                        (o.language or "", str(o))
+                        for o in graph.objects(r, SKOS.prefLabel)
+                        if isinstance(o, Literal)
                     ),
                     "polarity": _text(graph, r, URIRef(KG + "polarity")),
                     "directed": _text(graph, r, URIRef(KG + "directed")),
@@ -602,7 +652,8 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
                     "concepts": [
                         term(c)
                         for c in sorted(
-                            {c for c in graph.subjects(SKOS.inScheme, s) if isinstance(c, URIRef)}, key=curie_key
+                            {c for c in graph.subjects(SKOS.inScheme, s) if isinstance(c, URIRef)},
+                            key=curie_key,
                         )
                     ]
                 },
@@ -638,9 +689,13 @@ def ontology(request: Request, suffix: str, settings: SettingsDep) -> Response:
 
     def render() -> Response:
         doc = ontology_doc(settings)
-        return templates.TemplateResponse(request, "ontology.html", page_context(request, title="Ontology", **doc))
+        return templates.TemplateResponse(
+            request, "ontology.html", page_context(request, title="Ontology", **doc)
+        )
 
-    return rdf_or_page(request, ontology_triples(settings) if fmt is None or fmt.rdf_format else [], fmt, render)
+    return rdf_or_page(
+        request, ontology_triples(settings) if fmt is None or fmt.rdf_format else [], fmt, render
+    )
 
 
 def ontology_module(request: Request, name: str, settings: SettingsDep) -> Response:
@@ -676,7 +731,3 @@ def shape(request: Request, name: str, settings: SettingsDep) -> Response:
     if (URIRef(BASE + "shape/" + stem), RDF.type, SH.NodeShape) not in shapes:
         return not_found(request, BASE + "shape/" + stem, fmt)
     return RedirectResponse("/ontology#shape-" + stem, status_code=303)
-
-
-# Keep a reference so the paragraph helper is importable from here by templates' callers.
-__all__ = ["FORMATS", "negotiate", "quote_in_paragraph", "router"]

@@ -3,7 +3,7 @@
 // Both follow sigma's program API (sigma/rendering: NodeProgram, EdgeProgram); picking (hover and click
 // detection) draws the whole shape or the whole edge quad in its id colour, so gaps in dashes stay clickable.
 
-import { EdgeProgram, NodeProgram, createEdgeArrowHeadProgram, createEdgeCompoundProgram } from "sigma/rendering";
+import { EdgeLineProgram, EdgeProgram, NodeProgram, createEdgeCompoundProgram } from "sigma/rendering";
 import { floatColor } from "sigma/utils";
 
 const { UNSIGNED_BYTE, FLOAT, TRIANGLES } = WebGLRenderingContext;
@@ -29,7 +29,7 @@ attribute vec4 a_color;
 attribute vec2 a_position;
 attribute float a_size;
 attribute float a_shape;
-attribute vec2 a_corner;
+attribute float a_angle;
 
 uniform mat3 u_matrix;
 uniform float u_sizeRatio;
@@ -40,14 +40,16 @@ varying vec2 v_point;
 varying float v_shape;
 varying float v_pxRadius;
 
-// The quad is larger than the node so that pointed shapes and the outline fit inside it.
-const float MARGIN = 1.45;
+// One triangle per node (software renderers pay per primitive): an equilateral triangle whose inscribed circle,
+// of radius REACH node radii, holds every shape and its outline.
+const float REACH = 1.4;
 const float bias = 255.0 / 254.0;
 
 void main() {
   float radius = a_size * u_correctionRatio / u_sizeRatio * 2.0;
-  gl_Position = vec4((u_matrix * vec3(a_position + a_corner * radius * MARGIN, 1.0)).xy, 0.0, 1.0);
-  v_point = a_corner * MARGIN;
+  vec2 corner = vec2(cos(a_angle), sin(a_angle)) * REACH * 2.0;
+  gl_Position = vec4((u_matrix * vec3(a_position + corner * radius, 1.0)).xy, 0.0, 1.0);
+  v_point = corner;
   v_shape = a_shape;
   v_pxRadius = max(a_size / u_sizeRatio, 0.5);
   #ifdef PICKING_MODE
@@ -99,7 +101,7 @@ void main(void) {
 export class NodeShapeProgram extends NodeProgram {
   getDefinition() {
     return {
-      VERTICES: 6,
+      VERTICES: 3,
       VERTEX_SHADER_SOURCE: NODE_VERTEX,
       FRAGMENT_SHADER_SOURCE: NODE_FRAGMENT,
       METHOD: TRIANGLES,
@@ -111,8 +113,8 @@ export class NodeShapeProgram extends NodeProgram {
         { name: "a_color", size: 4, type: UNSIGNED_BYTE, normalized: true },
         { name: "a_id", size: 4, type: UNSIGNED_BYTE, normalized: true },
       ],
-      CONSTANT_ATTRIBUTES: [{ name: "a_corner", size: 2, type: FLOAT }],
-      CONSTANT_DATA: [[-1, -1], [1, -1], [1, 1], [-1, -1], [1, 1], [-1, 1]],
+      CONSTANT_ATTRIBUTES: [{ name: "a_angle", size: 1, type: FLOAT }],
+      CONSTANT_DATA: [[Math.PI / 2], [Math.PI / 2 + (2 * Math.PI) / 3], [Math.PI / 2 + (4 * Math.PI) / 3]],
     };
   }
 
@@ -141,6 +143,7 @@ attribute vec2 a_positionStart;
 attribute vec2 a_positionEnd;
 attribute float a_radius;
 attribute float a_dash;
+attribute float a_offset;
 attribute float a_positionCoef;
 attribute float a_normalCoef;
 
@@ -167,8 +170,12 @@ vec2 toPixels(vec2 point) {
 void main() {
   float normalLength = length(a_normal);
   vec2 unitNormal = a_normal / max(normalLength, 1e-9);
-  // Struck edges get a wider quad so that their slashes have room.
+  // Struck edges get a wider quad so that their slashes have room; in the picking pass every edge is wider, so
+  // that a thin line is easy to hover and click.
   float widen = a_dash > 2.5 ? 2.6 : 1.0;
+  #ifdef PICKING_MODE
+  widen = max(widen, 4.0);
+  #endif
   float thickness = max(normalLength, u_minEdgeThickness * u_sizeRatio) * widen;
   float halfWidth = thickness * u_correctionRatio / u_sizeRatio;
 
@@ -178,7 +185,9 @@ void main() {
   float headLength = (halfWidth / widen) * u_lengthToThicknessRatio * 2.0;
   vec2 clampOffset = towardsSource * (nodeRadius + headLength) * a_positionCoef * u_clamp;
 
-  vec2 centre = a_positionStart * (1.0 - a_positionCoef) + a_positionEnd * a_positionCoef + clampOffset;
+  // Parallel edges between the same two nodes are drawn side by side, a_offset pixels apart.
+  vec2 parallel = unitNormal * a_offset * 2.0 * u_correctionRatio / u_sizeRatio;
+  vec2 centre = a_positionStart * (1.0 - a_positionCoef) + a_positionEnd * a_positionCoef + clampOffset + parallel;
   vec2 corner = centre + unitNormal * halfWidth * a_normalCoef;
   gl_Position = vec4((u_matrix * vec3(corner, 1.0)).xy, 0.0, 1.0);
 
@@ -255,6 +264,7 @@ export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 
           { name: "a_id", size: 4, type: UNSIGNED_BYTE, normalized: true },
           { name: "a_radius", size: 1, type: FLOAT },
           { name: "a_dash", size: 1, type: FLOAT },
+          { name: "a_offset", size: 1, type: FLOAT },
         ],
         CONSTANT_ATTRIBUTES: [
           { name: "a_positionCoef", size: 1, type: FLOAT },
@@ -282,6 +292,7 @@ export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 
       array[startIndex++] = edgeIndex;
       array[startIndex++] = targetData.size || 1;
       array[startIndex++] = data.dash || 0;
+      array[startIndex++] = data.offset || 0;
     }
 
     setUniforms(params, { gl, uniformLocations }) {
@@ -296,10 +307,120 @@ export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 
   };
 }
 
+const HEAD_VERTEX = /* glsl */ `
+attribute vec4 a_id;
+attribute vec4 a_color;
+attribute vec2 a_normal;
+attribute vec2 a_positionEnd;
+attribute float a_radius;
+attribute float a_offset;
+attribute vec2 a_head;
+
+uniform mat3 u_matrix;
+uniform float u_sizeRatio;
+uniform float u_correctionRatio;
+uniform float u_minEdgeThickness;
+uniform float u_lengthToThicknessRatio;
+uniform float u_widenessToThicknessRatio;
+
+varying vec4 v_color;
+
+const float bias = 255.0 / 254.0;
+
+void main() {
+  float normalLength = length(a_normal);
+  vec2 unitNormal = a_normal / max(normalLength, 1e-9);
+  float thickness = max(normalLength, u_minEdgeThickness * u_sizeRatio);
+  float halfWidth = thickness * u_correctionRatio / u_sizeRatio;
+  vec2 towardsSource = vec2(-unitNormal.y, unitNormal.x);
+  float nodeRadius = a_radius * 2.0 * u_correctionRatio / u_sizeRatio;
+  vec2 parallel = unitNormal * a_offset * 2.0 * u_correctionRatio / u_sizeRatio;
+  // a_head: (0, 0) is the tip on the target's border, (1, +-1) the two corners of the base.
+  vec2 tip = a_positionEnd + parallel + towardsSource * nodeRadius;
+  vec2 corner = tip
+    + towardsSource * halfWidth * u_lengthToThicknessRatio * 2.0 * a_head.x
+    + unitNormal * halfWidth * u_widenessToThicknessRatio * a_head.y;
+  gl_Position = vec4((u_matrix * vec3(corner, 1.0)).xy, 0.0, 1.0);
+  #ifdef PICKING_MODE
+  v_color = a_id;
+  #else
+  v_color = a_color;
+  #endif
+  v_color.a *= bias;
+}
+`;
+
+const HEAD_FRAGMENT = /* glsl */ `
+precision mediump float;
+varying vec4 v_color;
+void main(void) {
+  gl_FragColor = v_color;
+}
+`;
+
+/** The arrow head of a directed edge, following the edge's parallel offset. */
+export function createEdgeHeadProgram({ lengthToThicknessRatio = 2.5, widenessToThicknessRatio = 2 } = {}) {
+  return class EdgeHeadProgram extends EdgeProgram {
+    getDefinition() {
+      return {
+        VERTICES: 3,
+        VERTEX_SHADER_SOURCE: HEAD_VERTEX,
+        FRAGMENT_SHADER_SOURCE: HEAD_FRAGMENT,
+        METHOD: TRIANGLES,
+        UNIFORMS: [
+          "u_matrix",
+          "u_sizeRatio",
+          "u_correctionRatio",
+          "u_minEdgeThickness",
+          "u_lengthToThicknessRatio",
+          "u_widenessToThicknessRatio",
+        ],
+        ATTRIBUTES: [
+          { name: "a_positionEnd", size: 2, type: FLOAT },
+          { name: "a_normal", size: 2, type: FLOAT },
+          { name: "a_radius", size: 1, type: FLOAT },
+          { name: "a_offset", size: 1, type: FLOAT },
+          { name: "a_color", size: 4, type: UNSIGNED_BYTE, normalized: true },
+          { name: "a_id", size: 4, type: UNSIGNED_BYTE, normalized: true },
+        ],
+        CONSTANT_ATTRIBUTES: [{ name: "a_head", size: 2, type: FLOAT }],
+        CONSTANT_DATA: [[0, 0], [1, 1], [1, -1]],
+      };
+    }
+
+    processVisibleItem(edgeIndex, startIndex, sourceData, targetData, data) {
+      const thickness = data.size || 1;
+      const dx = targetData.x - sourceData.x;
+      const dy = targetData.y - sourceData.y;
+      const length = Math.hypot(dx, dy);
+      const array = this.array;
+      array[startIndex++] = targetData.x;
+      array[startIndex++] = targetData.y;
+      array[startIndex++] = length ? (-dy / length) * thickness : 0;
+      array[startIndex++] = length ? (dx / length) * thickness : 0;
+      array[startIndex++] = targetData.size || 1;
+      array[startIndex++] = data.offset || 0;
+      array[startIndex++] = floatColor(data.color);
+      array[startIndex++] = edgeIndex;
+    }
+
+    setUniforms(params, { gl, uniformLocations }) {
+      gl.uniformMatrix3fv(uniformLocations.u_matrix, false, params.matrix);
+      gl.uniform1f(uniformLocations.u_sizeRatio, params.sizeRatio);
+      gl.uniform1f(uniformLocations.u_correctionRatio, params.correctionRatio);
+      gl.uniform1f(uniformLocations.u_minEdgeThickness, params.minEdgeThickness);
+      gl.uniform1f(uniformLocations.u_lengthToThicknessRatio, lengthToThicknessRatio);
+      gl.uniform1f(uniformLocations.u_widenessToThicknessRatio, widenessToThicknessRatio);
+    }
+  };
+}
+
 /** Program classes for sigma's settings: `arrow` for directed edges, `line` for symmetric ones. */
 export const edgeProgramClasses = {
-  arrow: createEdgeCompoundProgram([createEdgeBodyProgram({ clamp: true }), createEdgeArrowHeadProgram()]),
+  arrow: createEdgeCompoundProgram([createEdgeBodyProgram({ clamp: true }), createEdgeHeadProgram()]),
   line: createEdgeBodyProgram({ clamp: false }),
+  // Thousands of edges: one-pixel lines, one primitive each (no dash, no arrow), so software WebGL keeps up.
+  fast: EdgeLineProgram,
 };
 
 export const nodeProgramClasses = { shape: NodeShapeProgram };
