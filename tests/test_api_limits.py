@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from api_fixtures import Recorder, Server
 
 
-
 def numbers(count: int) -> str:
     return " ".join(str(i) for i in range(count))
 

@@ -112,7 +112,9 @@ def test_export_formats_parse(project_copy: Path, fmt: str, rdflib_format: str) 
 
 def test_export_turtle_of_one_graph(project_copy: Path) -> None:
     assert invoke("build")[0] == 0
-    code, output = invoke("export", "--format", "turtle", "--graph", "https://w3id.org/syria-kg/graph/derived")
+    code, output = invoke(
+        "export", "--format", "turtle", "--graph", "https://w3id.org/syria-kg/graph/derived"
+    )
     assert code == 0
     assert len(Graph().parse(data=output, format="turtle")) > 10
     code, output = invoke("export", "--format", "turtle")

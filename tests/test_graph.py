@@ -101,7 +101,9 @@ def test_every_quote_is_the_exact_substring_at_its_offsets(store: EmbeddedStore,
         assert text[:start].endswith(row["prefix"]) and text[end:].startswith(row["suffix"]), row["ev"]
 
 
-def test_every_statement_event_and_quantity_has_stance_speaker_date_and_evidence(store: EmbeddedStore) -> None:
+def test_every_statement_event_and_quantity_has_stance_speaker_date_and_evidence(
+    store: EmbeddedStore,
+) -> None:
     missing = rows(
         store,
         """SELECT ?x WHERE {
@@ -110,7 +112,9 @@ def test_every_statement_event_and_quantity_has_stance_speaker_date_and_evidence
         }""",
     )
     assert missing == []
-    counts = rows(store, "SELECT (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:stance ?x ; kg:hasEvidence ?e }")
+    counts = rows(
+        store, "SELECT (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:stance ?x ; kg:hasEvidence ?e }"
+    )
     assert int(counts[0]["n"]) >= 70
 
 
@@ -136,11 +140,16 @@ def test_every_name_in_the_report_finds_a_typed_entity(store: EmbeddedStore, nam
     assert found, f"no entity labelled {name!r}"
 
 
-def test_every_authored_entity_is_in_the_graph_with_type_and_label(store: EmbeddedStore, project_dir: Path) -> None:
+def test_every_authored_entity_is_in_the_graph_with_type_and_label(
+    store: EmbeddedStore, project_dir: Path
+) -> None:
     authored = yaml.safe_load((project_dir / "kg/data/entities.yaml").read_text(encoding="utf-8"))["entities"]
     present = {
         row["e"].rsplit("/", 1)[-1]
-        for row in rows(store, "SELECT DISTINCT ?e WHERE { ?e a ?t ; rdfs:label ?l FILTER (STRSTARTS(STR(?e), STR(res:))) }")
+        for row in rows(
+            store,
+            "SELECT DISTINCT ?e WHERE { ?e a ?t ; rdfs:label ?l FILTER (STRSTARTS(STR(?e), STR(res:))) }",
+        )
     }
     assert set(authored) <= present
 
@@ -161,16 +170,25 @@ def test_relative_dates_are_resolved_and_typed(store: EmbeddedStore) -> None:
 
 def test_metonyms_are_resolved_and_recorded(store: EmbeddedStore) -> None:
     metonyms = {
-        (row["e"].rsplit("/", 1)[-1], row["m"]) for row in rows(store, "SELECT ?e ?m WHERE { ?e kg:metonym ?m }")
+        (row["e"].rsplit("/", 1)[-1], row["m"])
+        for row in rows(store, "SELECT ?e ?m WHERE { ?e kg:metonym ?m }")
     }
-    assert {("russia", "Moscow"), ("russia", "the Kremlin"), ("iran", "Tehran"), ("turkey", "Ankara")} <= metonyms
+    assert {
+        ("russia", "Moscow"),
+        ("russia", "the Kremlin"),
+        ("iran", "Tehran"),
+        ("turkey", "Ankara"),
+    } <= metonyms
     assert ("assad-regime", "Damascus") in metonyms
     mentions = rows(store, "SELECT ?s WHERE { ?s kg:subject res:iran ; kg:subjectMention 'Tehran' }")
     assert mentions
 
 
 def test_direct_triples_derive_only_from_asserted_or_reported_statements(store: EmbeddedStore) -> None:
-    assert ask(store, "ASK { GRAPH <https://w3id.org/syria-kg/graph/derived> { res:russia kg:alliedWith res:assad-regime } }")
+    assert ask(
+        store,
+        "ASK { GRAPH <https://w3id.org/syria-kg/graph/derived> { res:russia kg:alliedWith res:assad-regime } }",
+    )
     leaked = rows(
         store,
         """SELECT ?st WHERE {
@@ -187,7 +205,9 @@ def test_direct_triples_derive_only_from_asserted_or_reported_statements(store: 
 
 def test_inferred_graph_holds_symmetric_and_inverse_triples(store: EmbeddedStore) -> None:
     inferred = "https://w3id.org/syria-kg/graph/inferred"
-    symmetric = rows(store, f"SELECT * WHERE {{ GRAPH <{inferred}> {{ res:assad-regime kg:alliedWith res:russia }} }}")
+    symmetric = rows(
+        store, f"SELECT * WHERE {{ GRAPH <{inferred}> {{ res:assad-regime kg:alliedWith res:russia }} }}"
+    )
     assert len(symmetric) == 1
     inverse = rows(
         store,
@@ -208,9 +228,13 @@ def test_denial_is_linked_to_the_claim_it_contradicts(store: EmbeddedStore) -> N
     assert len(pairs) == 1
 
 
-def test_each_source_has_its_own_named_graph_and_the_ontology_its_own(built: tuple[EmbeddedStore, BuiltGraph]) -> None:
+def test_each_source_has_its_own_named_graph_and_the_ontology_its_own(
+    built: tuple[EmbeddedStore, BuiltGraph],
+) -> None:
     store, _ = built
     graphs = set(store.graph_counts())
     base = "https://w3id.org/syria-kg/graph/"
-    expected = {base + name for name in ("ontology", "entities", "derived", "inferred", "source/000_d738c459d04f11ab")}
+    expected = {
+        base + name for name in ("ontology", "entities", "derived", "inferred", "source/000_d738c459d04f11ab")
+    }
     assert expected <= graphs
