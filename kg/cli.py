@@ -21,7 +21,7 @@ from rich.table import Table
 from kg.build import assemble, build
 from kg.errors import InputError, KGError, StoreUnavailable
 from kg.history import history
-from kg.ingest import ingest, retract
+from kg.ingest import IngestReport, ingest, retract
 from kg.rdfio import parse_turtle_files
 from kg.settings import Settings, get_settings
 from kg.store import RDF_FORMATS, Store, open_store
@@ -235,6 +235,11 @@ def ingest_command(
             raise InputError("file not found", file=str(path))
     with opened_store(get_settings()) as store:
         report = ingest(get_settings(), store, facts, text)
+    print_ingest_report(report)
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    """What an ingest (or an import) changed."""
     summary = report.summary
     print_counts(
         f"Ingested {summary.source_id}",

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from kg.errors import InputError
 from kg.importers import import_export, read_text
-from kg.ingest import IngestReport, index_from_store
+from kg.ingest import index_from_store
 from kg.mentions import find_mentions, names_from_store, write_draft
 from kg.settings import get_settings
 
@@ -21,31 +21,11 @@ COMMANDS = ("import-acled", "import-ucdp", "mentions")
 
 def register(app: typer.Typer) -> None:
     """Add `import-acled`, `import-ucdp` and `mentions` to the `kg` command line (once)."""
-    from kg.cli import console, opened_store, print_counts, reports_errors
+    from kg.cli import console, opened_store, print_ingest_report, reports_errors
 
     registered = {command.name for command in app.registered_commands}
     if registered & set(COMMANDS):
         return
-
-    def print_report(report: IngestReport) -> None:
-        """The same summary as `kg ingest`."""
-        summary = report.summary
-        print_counts(
-            f"Ingested {summary.source_id}",
-            {
-                "new entities": len(summary.new_entities),
-                "statements": summary.statements,
-                "corroborations": summary.corroborations,
-                "contradictions": summary.contradictions,
-                "events": summary.events,
-                "quantities": summary.quantities,
-                "derived triples added": report.derived_added,
-                "inferred triples added": report.inferred_added,
-            },
-        )
-        if summary.new_entities:
-            console.print("New entities: " + ", ".join(summary.new_entities))
-        console.print("Files: " + ", ".join(report.files))
 
     def run_import(
         dataset: str, csv_file: Path, source_id: str, title: str | None, date: str | None, url: str | None
@@ -55,7 +35,7 @@ def register(app: typer.Typer) -> None:
             report = import_export(
                 settings, store, dataset, csv_file, source_id, title=title, date=date, url=url
             )
-        print_report(report)
+        print_ingest_report(report)
 
     source_id_option = typer.Option("--id", help="Id of the new source (file name of seeds/<id>.csv).")
     title_option = typer.Option(help="Title of the source (default: the dataset and the file name).")
