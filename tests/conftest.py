@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import copy_project
+from helpers import copy_project, invoke
 
 from kg.build import BuiltGraph, build
 from kg.settings import PROJECT_DIR, Settings, get_settings
@@ -45,3 +45,10 @@ def project_copy(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     get_settings.cache_clear()
     yield copy
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def project(project_copy: Path) -> Path:
+    """`project_copy` with its store built (`kg build`)."""
+    assert invoke("build")[0] == 0
+    return project_copy

@@ -584,3 +584,60 @@ def test_screenshots_of_the_main_views(tab: Tab, server: LiveServer, tmp_path: P
     for name in ("alliance-view", "evidence-panel", "query-page", "entity-page"):
         assert png_size((out / f"{name}.png").read_bytes()) == (1280, 800)
     assert tab.errors == []
+
+
+# ------------------------------------------------------------------------------------------ analytics
+
+
+def wait_analytics(tab: Tab) -> None:
+    tab.page.wait_for_function("() => window.kgView.analyticsReady()")
+
+
+def test_colour_by_bloc_groups_the_regime_and_russia(tab: Tab, server: LiveServer) -> None:
+    tab.open(server.url + "/")
+    tab.page.get_by_label("Colour by bloc").check()
+    tab.page.wait_for_function("() => window.kgView.state().bloc === true")
+    wait_analytics(tab)
+    colour = lambda node: tab.eval("(id) => window.kgView.nodeColor(id)", node)  # noqa: E731
+    assert colour("assad-regime") == colour("russia")
+    assert colour("rebel-coalition") not in (None, colour("assad-regime"))
+    assert "bloc=1" in tab.page.url
+    labels = tab.page.locator("#legend-blocs li").all_inner_texts()
+    assert any("Assad regime" in text for text in labels)
+    before = (colour("assad-regime"), colour("rebel-coalition"))
+    tab.page.reload()
+    tab.page.wait_for_function("() => window.kgView && window.kgView.ready && window.kgView.settled()")
+    wait_analytics(tab)
+    assert tab.eval("() => window.kgView.state().bloc") is True
+    assert tab.page.locator("#bloc-on").is_checked()
+    assert (colour("assad-regime"), colour("rebel-coalition")) == before
+    tab.page.get_by_label("Colour by bloc").uncheck()
+    tab.page.wait_for_function("() => window.kgView.state().bloc === false")
+    assert colour("assad-regime") != before[0] or colour("rebel-coalition") != before[1]
+    assert "bloc=1" not in tab.page.url
+    assert tab.errors == []
+
+
+def test_unbalanced_triangles_legend_on_the_seed(tab: Tab, server: LiveServer) -> None:
+    tab.open(server.url + "/?date=2024-12-07&tri=1")
+    wait_analytics(tab)
+    assert tab.page.locator("#triangles-on").is_checked()
+    assert tab.page.locator("#legend-triangles").inner_text().strip().endswith("no unbalanced triangle on this date")
+    assert tab.eval("() => window.kgView.highlightedEdges()") == []
+
+
+def test_the_timeline_lists_events_and_sets_the_date(tab: Tab, server: LiveServer) -> None:
+    tab.open(server.url + "/")
+    wait_analytics(tab)
+    items = tab.page.locator("#timeline-items button.event")
+    assert items.count() >= 1
+    dates = [d for d in items.evaluate_all("(els) => els.map((e) => e.dataset.date)")]
+    assert dates == sorted(dates)
+    offensive = tab.page.locator("#timeline-items button.event", has_text=re.compile("offensive", re.I)).first
+    offensive.click()
+    tab.page.wait_for_function("() => window.kgView.state().date === '2024-11-27'")
+    assert tab.page.locator("#date-slider").get_attribute("aria-valuetext") == "2024-11-27"
+    assert "date=2024-11-27" in tab.page.url
+    wait_analytics(tab)
+    assert tab.page.locator("#timeline-items li.in-window").count() >= 1
+    assert tab.errors == []

@@ -28,13 +28,6 @@ PREFIXES = (
 )
 
 
-@pytest.fixture
-def project(project_copy: Path) -> Path:
-    """A copy of the project's inputs with a built store (conftest's `project_copy`, then `kg build`)."""
-    assert invoke("build")[0] == 0
-    return project_copy
-
-
 def query(sparql: str) -> list[dict[str, str]]:
     """Distinct rows: a time node shared by two sources is in both their graphs."""
     sparql = sparql.replace("SELECT ?", "SELECT DISTINCT ?", 1)

@@ -21,13 +21,6 @@ FIXTURES = Path(__file__).parent / "data" / "ingest"
 FACTS, TEXT = FIXTURES / "900_test_report.yaml", FIXTURES / "900_test_report.txt"
 
 
-@pytest.fixture
-def project(project_copy: Path) -> Path:
-    """A copy of the project's inputs with a built store; the CLI's settings point at both."""
-    assert invoke("build")[0] == 0
-    return project_copy
-
-
 def query(sparql: str) -> list[dict[str, str]]:
     code, output = invoke("query", sparql, "--format", "json")
     assert code == 0, output
