@@ -142,9 +142,7 @@ class EmbeddedStore(Store):
             raise QueryError(sparql_syntax_message(error)) from error
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
-        rdf_format = RDF_FORMATS[fmt]
-        if graph is None and not rdf_format.supports_datasets:
-            raise QueryError(f"{fmt} holds one graph: choose one with --graph, or use nquads or trig")
+        rdf_format = export_format(fmt, graph)
         from_graph = ox.NamedNode(graph) if graph else None
         return self.ox.dump(format=rdf_format, from_graph=from_graph)
 
@@ -342,9 +340,7 @@ class RemoteStore(Store):
         return Answer(generate(), close=response.close)
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
-        rdf_format = RDF_FORMATS[fmt]
-        if graph is None and not rdf_format.supports_datasets:
-            raise QueryError(f"{fmt} holds one graph: choose one with --graph, or use nquads or trig")
+        rdf_format = export_format(fmt, graph)
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = self.select(f"SELECT * WHERE {{ {where} }}")
         quads = [_quad_from_json(row, graph) for row in rows]
@@ -354,6 +350,14 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self.client.close()
+
+
+def export_format(fmt: str, graph: str | None) -> ox.RdfFormat:
+    """The format an export is written in; a one-graph format needs one graph."""
+    rdf_format = RDF_FORMATS[fmt]
+    if graph is None and not rdf_format.supports_datasets:
+        raise QueryError(f"{fmt} holds one graph: choose one with --graph, or use nquads or trig")
+    return rdf_format
 
 
 def open_store(settings: Settings) -> Store:
