@@ -8,9 +8,10 @@ import { buildIndex, edgeKey, labelOf, polarityOf, shownKinds, suggest, visibleG
 import { edgePanel, messagePanel, nodePanel } from "./panel.js";
 import { GraphView } from "./render.js";
 import { ALL_STANCES, LANGUAGES, fromQuery, toQuery } from "./state.js";
-import { KIND_STYLES, POLARITIES, STANCE_STYLES, shapePath } from "./style.js";
+import { BLOC_PALETTE, KIND_STYLES, NO_BLOC, POLARITIES, STANCE_STYLES, UNBALANCED, shapePath } from "./style.js";
 
 const $ = (id) => document.getElementById(id);
+const RES = "https://w3id.org/syria-kg/id/";
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** A small inline SVG sample: a line in a colour and stance style, or a node shape. */
@@ -48,6 +49,7 @@ class App {
     this.panelToken = 0;
     this.playing = null;
     this.panelReady = false;
+    this.analytics = { key: null, data: null, cache: new Map(), ready: false, token: 0 };
     const mark = (name) => {
       window.kgView.timings[name] = Math.round(performance.now());
     };
@@ -75,6 +77,7 @@ class App {
       this.controlsBuilt = true;
       this.syncControls();
       this.renderEdgeList();
+      this.renderAnalytics();
       mark("controls");
       window.kgView.ready = true;
       if (this.refine) this.refineLayout();
@@ -164,6 +167,7 @@ class App {
       this.syncControls();
       this.renderEdgeList();
     }
+    this.applyAnalytics();
     this.renderStatus();
     const query = toQuery(state, this.defaultKinds);
     const url = `${location.pathname}${query ? "?" + query : ""}`;
@@ -277,6 +281,8 @@ class App {
     });
 
     $("show-isolated").addEventListener("change", (e) => this.update({ isolated: e.target.checked }));
+    $("bloc-on").addEventListener("change", (e) => this.update({ bloc: e.target.checked }));
+    $("triangles-on").addEventListener("change", (e) => this.update({ triangles: e.target.checked }));
     const langSelect = $("label-lang");
     langSelect.addEventListener("change", () => this.update({ lang: LANGUAGES.includes(langSelect.value) ? langSelect.value : "en" }));
     $("hops").addEventListener("change", (e) => this.update({ hops: Number(e.target.value) || 1 }));
@@ -464,6 +470,8 @@ class App {
       group("Relations", POLARITIES.map((p) => el("li", {}, swatch({ color: p.color }), p.label)), el("li", {}, swatch({ arrow: true }), "directed")),
       group("Stance", ALL_STANCES.map((s) => el("li", {}, swatch({ stance: s }), s))),
       el("div", { class: "legend-group" }, el("p", { class: "legend-title", text: "Actors" }), el("ul", { id: "legend-kinds" })),
+      el("div", { class: "legend-group", id: "legend-analytics", hidden: true },
+        el("p", { class: "legend-title", text: "Blocs" }), el("ul", { id: "legend-blocs" })),
       el("p", { class: "legend-note", text: "Size: relations in view. Relations without a date are undated and shown at every date." }),
     );
   }
@@ -477,6 +485,8 @@ class App {
     for (const input of document.querySelectorAll("#filter-types input")) input.checked = !state.hideTypes.includes(input.value);
     for (const input of document.querySelectorAll("#filter-sources input")) input.checked = !state.hideSources.includes(input.value);
     $("show-isolated").checked = state.isolated;
+    $("bloc-on").checked = state.bloc;
+    $("triangles-on").checked = state.triangles;
     $("label-lang").value = state.lang;
     $("hops").value = String(state.hops);
     const focusNode = state.focus ? this.index.nodes.get(state.focus) : null;
@@ -499,6 +509,133 @@ class App {
       const style = KIND_STYLES[kind.id] || {};
       legendKinds.append(el("li", {}, swatch({ shape: style.shape || "circle", color: style.color }), kind.label));
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------- analytics
+
+  /** Fetch /api/blocs for the view's date (all time without one), once per date, then draw the overlays. */
+  applyAnalytics() {
+    const key = this.state.date || "";
+    const analytics = this.analytics;
+    if (analytics.key === key && analytics.data) {
+      this.renderAnalytics();
+      return;
+    }
+    analytics.key = key;
+    analytics.ready = false;
+    const token = ++analytics.token;
+    const cached = analytics.cache.get(key);
+    const done = (data) => {
+      if (token !== analytics.token) return;
+      analytics.data = data;
+      analytics.ready = true;
+      this.renderAnalytics();
+    };
+    if (cached) {
+      done(cached);
+      return;
+    }
+    // Keep the previous overlays on screen until the new answer arrives (the slider may move fast).
+    this.renderAnalytics();
+    fetch(`/api/blocs${key ? `?date=${encodeURIComponent(key)}` : ""}`)
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`analytics unavailable (${response.status})`))))
+      .then((data) => {
+        analytics.cache.set(key, data);
+        done(data);
+      })
+      .catch((error) => {
+        if (token !== analytics.token) return;
+        analytics.data = null;
+        analytics.ready = true;
+        $("analytics-status").textContent = String(error.message || error);
+      });
+  }
+
+  /** Node colours, highlighted edges, the bloc legend and the event timeline from the last /api/blocs answer. */
+  renderAnalytics() {
+    const state = this.state;
+    const data = this.analytics.data;
+    const slug = (iri) => (typeof iri === "string" && iri.startsWith(RES) ? iri.slice(RES.length) : iri);
+    // Colour by bloc.
+    let colors = null;
+    const blocColor = new Map();
+    if (data) (data.blocs || []).forEach((b, i) => blocColor.set(b.id, BLOC_PALETTE[i % BLOC_PALETTE.length]));
+    if (state.bloc && data) {
+      colors = new Map();
+      for (const id of this.visible.nodes) colors.set(id, NO_BLOC);
+      for (const actor of data.actors || []) {
+        const id = slug(actor.iri);
+        if (colors.has(id) && actor.bloc !== null && actor.bloc !== undefined && blocColor.has(actor.bloc)) {
+          colors.set(id, blocColor.get(actor.bloc));
+        }
+      }
+    }
+    if (state.bloc && !data && this.view.nodeColors) colors = this.view.nodeColors;
+    this.view.setNodeColors(colors);
+    // Unbalanced triangles: every visible edge between two actors of a triangle's signed edges.
+    let keys = null;
+    const triangles = data ? data.unbalanced_triangles || [] : [];
+    if (state.triangles && data) {
+      const pairs = new Set();
+      for (const triangle of triangles) {
+        for (const edge of triangle.edges || []) {
+          const [a, b] = [slug(edge.source), slug(edge.target)];
+          pairs.add(`${a}|${b}`);
+          pairs.add(`${b}|${a}`);
+        }
+      }
+      keys = new Set([...this.visible.edges.values()].filter((e) => pairs.has(`${e.source}|${e.target}`)).map((e) => e.key));
+    }
+    if (state.triangles && !data && this.view.highlightEdges) keys = this.view.highlightEdges;
+    this.view.setHighlightedEdges(keys);
+    this.highlighted = keys;
+    if (!this.controlsBuilt) return;
+    // Legend.
+    const legend = $("legend-analytics");
+    const list = $("legend-blocs");
+    clear(list);
+    legend.hidden = !(state.bloc || state.triangles);
+    legend.querySelector(".legend-title").textContent = state.bloc ? "Blocs" : "Analytics";
+    if (data && state.bloc) {
+      for (const bloc of data.blocs || []) {
+        list.append(el("li", { class: "bloc-item", dataset: { bloc: String(bloc.id) } },
+          swatch({ shape: "circle", color: blocColor.get(bloc.id) }), String(bloc.label || `Bloc ${bloc.id}`)));
+      }
+      list.append(el("li", {}, swatch({ shape: "circle", color: NO_BLOC }), "no bloc (no signed tie in view)"));
+    }
+    if (data && state.triangles) {
+      const on = state.date ? "on this date" : "over all time";
+      list.append(el("li", { id: "legend-triangles" }, swatch({ color: UNBALANCED }),
+        triangles.length ? `${triangles.length} unbalanced ${triangles.length === 1 ? "triangle" : "triangles"}` : `no unbalanced triangle ${on}`));
+    }
+    if (data) $("analytics-status").textContent = "";
+    if (data) this.renderTimeline(data.events || []);
+  }
+
+  /** The events in date order; those in the window emphasised; a click sets the date to the event's start. */
+  renderTimeline(events) {
+    const list = $("timeline-items");
+    clear(list);
+    const sorted = [...events].sort((a, b) => {
+      const [x, y] = [a.from || "9999", b.from || "9999"];
+      return x < y ? -1 : x > y ? 1 : String(a.label).localeCompare(String(b.label));
+    });
+    for (const event of sorted) {
+      const when = event.from ? (event.until && event.until !== event.from ? `${event.from} – ${event.until}` : event.from) : "undated";
+      const label = String(event.label || event.iri);
+      const content = [el("span", { class: "event-date", text: when }), " ", el("span", { class: "event-label", text: label })];
+      const item = event.from
+        ? el("button", {
+            type: "button",
+            class: "link-button event",
+            dataset: { date: event.from },
+            "aria-label": `${label}, ${when}: show the network on ${event.from}`,
+            on: { click: () => this.update({ date: event.from }) },
+          }, content)
+        : el("span", { class: "event" }, content);
+      list.append(el("li", { class: event.in_window ? "in-window" : null, "aria-current": event.in_window ? "true" : null }, item));
+    }
+    if (!sorted.length) list.append(el("li", { class: "hint", text: "No dated event." }));
   }
 
   renderStatus() {
@@ -615,6 +752,9 @@ function exposeHandle(app) {
     nodePoint: (id) => app.view.nodePoint(id),
     edgePoint: (key, t = 0.5) => app.view.edgePoint(key, t),
     panelReady: () => app.panelReady,
+    analyticsReady: () => app.analytics.ready && app.analytics.key === (app.state.date || ""),
+    nodeColor: (id) => (app.view.graph.hasNode(id) ? app.view.graph.getNodeAttribute(id, "color") : null),
+    highlightedEdges: () => [...(app.highlighted || [])].sort(),
     sigma: () => app.view.sigma,
     settled: () => !app.view.sigma.getCamera().isAnimated(),
     edgeAt: (x, y) => app.view.sigma.getEdgeAtPoint(x, y),

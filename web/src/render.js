@@ -5,7 +5,7 @@ import Graph from "graphology";
 import Sigma from "sigma";
 
 import { edgeProgramClasses, nodeProgramClasses } from "./programs.js";
-import { FADED, POLARITY_BY_VALUE, POLARITIES, STANCE_STYLES, edgeSize, kindStyle, nodeSize } from "./style.js";
+import { FADED, UNBALANCED, POLARITY_BY_VALUE, POLARITIES, STANCE_STYLES, edgeSize, kindStyle, nodeSize } from "./style.js";
 
 const POLARITY_COLOR = Object.fromEntries(POLARITIES.map((p) => [p.id, p.color]));
 /** Above this many edges in view, edges are drawn as one-pixel lines without stance styles or arrows. */
@@ -23,6 +23,9 @@ export class GraphView {
     this.hovered = null;
     this.hoveredEdge = null;
     this.selected = new Set();
+    /** Optional overlays: node id → colour (colour by bloc), and edge keys drawn highlighted (triangles). */
+    this.nodeColors = null;
+    this.highlightEdges = null;
     this.graph = new Graph({ multi: true, type: "directed" });
     this.firstRender = null;
     this.sigma = new Sigma(this.graph, container, {
@@ -171,7 +174,8 @@ export class GraphView {
         x: at.x,
         y: at.y,
         size: nodeSize(visible.degree.get(id) || 0),
-        color: style.color,
+        color: (this.nodeColors && this.nodeColors.get(id)) || style.color,
+        baseColor: style.color,
         shape: style.code,
         label: labelOf(id),
         kind: node.kind,
@@ -184,7 +188,10 @@ export class GraphView {
       graph.addEdgeWithKey(edge.key, edge.source, edge.target, {
         type: fast ? "fast" : edge.directed ? "arrow" : "line",
         color: POLARITY_COLOR[edge.polarity] || POLARITY_BY_VALUE.get(0).color,
-        size: edgeSize(edge.facts.length),
+        size: edgeSize(edge.facts.length) + (this.highlightEdges && this.highlightEdges.has(edge.key) ? 3 : 0),
+        baseSize: edgeSize(edge.facts.length),
+        baseColor: POLARITY_COLOR[edge.polarity] || POLARITY_BY_VALUE.get(0).color,
+        ...(this.highlightEdges && this.highlightEdges.has(edge.key) ? { color: UNBALANCED } : {}),
         dash: stance.dash,
         polarity: edge.polarity,
         offset: edge.offset || 0,
@@ -202,6 +209,23 @@ export class GraphView {
     const t = performance.now();
     this.sigma.setGraph(graph);
     this.lastSetGraphMs = performance.now() - t;
+  }
+
+  /** Colour nodes from a Map id → colour (null: back to the colours of their kinds). */
+  setNodeColors(colors) {
+    this.nodeColors = colors;
+    this.graph.updateEachNodeAttributes((id, attrs) => ({ ...attrs, color: (colors && colors.get(id)) || attrs.baseColor }));
+    this.redraw();
+  }
+
+  /** Draw the edges whose keys are in `keys` thicker and in the highlight colour (null: none). */
+  setHighlightedEdges(keys) {
+    this.highlightEdges = keys;
+    this.graph.updateEachEdgeAttributes((key, attrs) => {
+      const on = keys && keys.has(key);
+      return { ...attrs, color: on ? UNBALANCED : attrs.baseColor, size: on ? attrs.baseSize + 3 : attrs.baseSize };
+    });
+    this.redraw();
   }
 
   setSelected(ids) {

@@ -13,6 +13,8 @@
 //   xsrc=<source id>,...   sources hidden
 //   iso=1                  also show actors without any visible relation
 //   lang=en|fr|ar          language of node labels
+//   bloc=1                 colour actors by bloc (GET /api/blocs for the date)
+//   tri=1                  highlight the edges of unbalanced triangles
 //   sel=n:<id> | e:<edge>  what the evidence panel shows
 
 import { POLARITIES } from "./style.js";
@@ -34,6 +36,8 @@ export function defaultState() {
     hideSources: [],
     isolated: false,
     lang: "en",
+    bloc: false,
+    triangles: false,
     sel: null,
   };
 }
@@ -58,6 +62,8 @@ export function fromQuery(search) {
   state.hideTypes = list(params.get("xrt"));
   state.hideSources = list(params.get("xsrc"));
   state.isolated = params.get("iso") === "1";
+  state.bloc = params.get("bloc") === "1";
+  state.triangles = params.get("tri") === "1";
   const lang = params.get("lang");
   if (LANGUAGES.includes(lang)) state.lang = lang;
   const sel = params.get("sel");
@@ -83,6 +89,8 @@ export function toQuery(state, defaultKinds = null) {
   if (state.hideSources.length) params.set("xsrc", [...state.hideSources].sort().join(","));
   if (state.isolated) params.set("iso", "1");
   if (state.lang !== "en") params.set("lang", state.lang);
+  if (state.bloc) params.set("bloc", "1");
+  if (state.triangles) params.set("tri", "1");
   if (state.sel) params.set("sel", state.sel);
   // Commas and colons are safe in a query string and keep links readable.
   return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%7C/g, "|");

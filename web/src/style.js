@@ -53,6 +53,12 @@ export function kindStyle(kind) {
   return style;
 }
 
+/** Bloc colours (in bloc order) and the grey of actors without a bloc in the window. */
+export const BLOC_PALETTE = ["#0067a5", "#c74100", "#2f8f5b", "#b8336a", "#7b5aa6", "#a15c07", "#00838f", "#6b7a00"];
+export const NO_BLOC = "#a3a8b0";
+/** Colour of the edges of an unbalanced triangle. */
+export const UNBALANCED = "#d4a000";
+
 export const FADED = "#d9dde3";
 export const SELECTED = "#111827";
 
