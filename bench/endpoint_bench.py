@@ -7,20 +7,22 @@ For each size (100k and 1M quads by default) the synthetic conflict graph of `be
    then serves), `oxigraph load` (the server's CLI), and the path `kg build` writes data by
    (`EmbeddedStore.replace_graphs`: rdflib graphs turned into one SPARQL `INSERT DATA` transaction; the rdflib
    parse before it is timed apart). Triples per second and ratios.
-2. Endpoints, one at a time, each on 127.0.0.1 with a free port, started and stopped by this script (by PID),
-   restarted for every configuration:
+2. Endpoints, one at a time, each on 127.0.0.1 with a free port, started and stopped by this script (by PID):
    - ours: `python -m uvicorn api.main:app` (one worker: the process `kg serve` runs under its supervisor) with
      `KG_DATA_DIR` pointing at the bulk-loaded store, so the app finds the named graphs and does not build;
    - `oxigraph serve --location <copy of the same store> --union-default-graph`;
    - rdflib-endpoint (`python -m rdflib_endpoint serve <file.nq>`, the PyPI package; its load is bounded by
      `--rdflib-max-load`).
-   Each answers the five probe queries once (row counts are compared across servers), then 8 and 64 concurrent
-   clients (asyncio + httpx, keep-alive, form-encoded POST, `Accept-Encoding: identity`) send a round-robin
-   mix for a warm-up then a measured window: label search, allies of an actor at a date, two-hop
-   neighbourhood, an aggregation, a CONSTRUCT of an ego network (SPARQL JSON for SELECT, N-Triples for
-   CONSTRUCT). Reported: queries per second (successful answers completed in the window / window), p50 and
-   p99 latency, errors (non-2xx or exceptions, warm-up included), the server's peak memory (VmHWM of its
-   process: the high-water mark since it started, loading included) and CPU used (cores).
+   Our app and `oxigraph serve` are started afresh for every window and measured alternately (`--repeats`
+   windows each); rdflib-endpoint, slow to load, once per size and drained between windows. Each answers the
+   five probe queries once (answer sizes are compared across servers), then 8 and 64 concurrent clients (a
+   minimal HTTP/1.1 client on asyncio, one keep-alive connection each, form-encoded POST, `Accept-Encoding:
+   identity`) send a round-robin mix for a warm-up then a measured window: label search, allies of an actor at
+   a date, two-hop neighbourhood, an aggregation, a CONSTRUCT of an ego network (SPARQL JSON for SELECT,
+   N-Triples for CONSTRUCT). Reported: queries per second (successful answers completed in the window /
+   window), p50 and p99 latency, errors (non-2xx or exceptions, warm-up included), the server's peak memory
+   (VmHWM of its process: the high-water mark since it started, loading included), the CPU it used (cores)
+   and answers per CPU-second.
 3. A bounded sample of our app's HTTP write path (Graph Store `POST /store?graph=` with the write token, one
    new source graph per request, SHACL-checked as every write is) for `--write-seconds`.
 
@@ -221,6 +223,15 @@ def proc_status(pid: int, key: str) -> int:
     return 0
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (every core, every process) since boot, from /proc/stat."""
+    with contextlib.suppress(OSError), open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     with contextlib.suppress(OSError), open(f"/proc/{pid}/stat", encoding="ascii") as stat:
@@ -345,6 +356,7 @@ class Run:
     client_cores: float
     ready_s: float
     warmup_s: float
+    background_cores: float  # CPU used by every other process of the machine meanwhile
 
     @property
     def qps(self) -> float:
@@ -542,9 +554,11 @@ def run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
 def measure(running: Running, mix: list[Case], clients: int, pace: Pace) -> Run:
     """Drive one server and keep what the measured window saw."""
     cpu_before, own_before, began = cpu_seconds(running.pid), time.process_time(), time.perf_counter()
+    busy_before = machine_busy_seconds()
     samples, in_flight, window = run_loop(drive(running.url, mix, clients, pace))
     elapsed = time.perf_counter() - began
     server_cpu, own_cpu = cpu_seconds(running.pid) - cpu_before, time.process_time() - own_before
+    background = machine_busy_seconds() - busy_before - server_cpu - own_cpu
     assert window.start is not None and window.end is not None
     start, end = window.start, window.end
     errors: dict[str, int] = {}
@@ -563,6 +577,7 @@ def measure(running: Running, mix: list[Case], clients: int, pace: Pace) -> Run:
         client_cores=own_cpu / elapsed,
         ready_s=running.ready_s,
         warmup_s=start - window.begin,
+        background_cores=max(0.0, background / elapsed),
     )
 
 
@@ -829,8 +844,9 @@ class Report:
         add("")
         add(
             "**The machine is shared and noisy**: 2 cores, which the load generator (this script) and the server "
-            "under test share with whatever else runs (other jobs ran during this run; the load average reached "
-            "8 at times). Absolute numbers move by 2× between runs: read the **ratios**, which come from the same "
+            "under test share with whatever else runs (other processes used "
+            f"{self.background_range()} cores during the windows of this run). Absolute numbers move by 2× "
+            "between runs: read the **ratios**, which come from the same "
             f"run, with our app and `oxigraph serve` measured alternately ({a.repeats} windows each, order ABBA…) "
             "so that a change of background load hits both. Answers per CPU-second of the server process are "
             "given too: they depend less on how much CPU the background left to the server."
@@ -1067,6 +1083,10 @@ class Report:
         add("")
         add("To run it again: [bench/README.md](../README.md#endpoint-benchmark-endpoint_benchpy).")
         return "\n".join(out) + "\n"
+
+    def background_range(self) -> str:
+        cores = [r.background_cores for runs in self.runs.values() for r in runs]
+        return f"{min(cores):.2f} to {max(cores):.2f}" if cores else "an unknown number of"
 
     def agreement(self) -> str:
         by_size: dict[int, list[dict[str, int | str]]] = {}

@@ -24,11 +24,11 @@ QUICK_DIR = Path(tempfile.gettempdir()) / "kg-bench-quick"
 
 # Options each script takes for a quick look; its outputs then go to QUICK_DIR, not bench/results/.
 QUICK_OPTIONS = {
-    "endpoint": ["--quick"],
+    "endpoint": ["--quick", "--out"],
     "ingest": ["--triples", "100000", "--full-runs", "1", "--incremental-runs", "3", "--out"],
     "browser": ["--nodes", "2000", "--edges", "6000", "--runs", "1", "--output"],
 }
-QUICK_OUTPUTS = {"ingest": "ingest-validation.md", "browser": "browser_bench.json"}
+QUICK_OUTPUTS = {"endpoint": "endpoint.md", "ingest": "ingest-validation.md", "browser": "browser_bench.json"}
 
 
 def scripts() -> dict[str, Path]:
