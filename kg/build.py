@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.authoring import CompiledData, Compiler, Vocabulary
+from kg.enrich import ENRICHMENT_GRAPH, kept_enrichment
 from kg.errors import ValidationFailed
 from kg.history import record_activity
 from kg.links import LINKS_GRAPH, compile_links
@@ -76,11 +77,18 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
     return built
 
 
-def build(settings: Settings, store: Store, step: Step = lambda _: None) -> BuiltGraph:
-    """Assemble the graph and replace the store's content with it in one transaction (history is kept)."""
+def build(
+    settings: Settings, store: Store, step: Step = lambda _: None, *, keep_enrichment: bool = True
+) -> BuiltGraph:
+    """Assemble the graph and replace the store's content with it in one transaction.
+
+    History is kept, and so is the enrichment graph (facts fetched by `kg enrich`, costly to fetch again) for
+    the entities still linked as they were, unless `keep_enrichment` is false.
+    """
     built = assemble(settings, step)
     step("writing the store")
     history = Graph().parse(data=store.export("ntriples", str(HISTORY_GRAPH)), format="nt")
     history += record_activity("build", "all-sources", sorted(settings.facts_dir.rglob("*.yaml")))
-    store.replace_graphs({**built.graphs, HISTORY_GRAPH: history}, drop_all=True)
+    kept = {ENRICHMENT_GRAPH: kept_enrichment(store, built.graphs[LINKS_GRAPH])} if keep_enrichment else {}
+    store.replace_graphs({**built.graphs, **kept, HISTORY_GRAPH: history}, drop_all=True)
     return built

@@ -87,11 +87,16 @@ def print_counts(title: str, counts: dict[str, int]) -> None:
 
 @app.command("build")
 @reports_errors
-def build_command() -> None:
+def build_command(
+    drop_enrichment: Annotated[
+        bool,
+        typer.Option("--drop-enrichment", help="Drop the facts fetched by `kg enrich` (kept by default)."),
+    ] = False,
+) -> None:
     """Compile seeds, facts and ontology, check quotes and shapes, and load the store (idempotent)."""
     settings = get_settings()
     with opened_store(settings) as store, progress_steps(BUILD_STEPS) as step:
-        built = build(settings, store, step)
+        built = build(settings, store, step, keep_enrichment=not drop_enrichment)
         graph_counts = store.graph_counts()
     print_counts("Built", built.counts)
     print_counts("Triples per named graph", graph_counts)

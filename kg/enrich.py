@@ -200,13 +200,15 @@ def _value(fact: Fact, binding: dict[str, str]) -> URIRef | Literal | None:
 
 def _add_point(graph: Graph, slug: str, wkt: URIRef | Literal) -> None:
     match = POINT.match(str(wkt))
-    if not match:
+    subject = RES[slug]
+    # An item may have several P625 values; one geometry each would pair the latitude of one with the
+    # longitude of another, so only the first in the answer's order is mapped (all stay as reified facts).
+    if not match or (subject, GEO.hasGeometry, None) in graph:
         return
     try:
         longitude, latitude = Decimal(match.group(1)), Decimal(match.group(2))
     except InvalidOperation:
         return
-    subject = RES[slug]
     geometry = URIRef(f"{RES}enrichment/{slug}/geometry")
     graph.add((subject, GEO.hasGeometry, geometry))
     graph.add((geometry, RDF.type, GEO.Geometry))
@@ -224,12 +226,104 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+@dataclass(frozen=True)
+class MapPoint:
+    """Where an entity is, for a map, and where and when `kg enrich` fetched it."""
+
+    lat: float
+    long: float
+    item: str | None  # the Wikidata item the coordinates were derived from
+    endpoint: str | None
+    retrieved_at: str | None  # ISO date-time of the endpoint's answer
+
+    @property
+    def text(self) -> str:
+        """The coordinates in words, as the page shows them."""
+        return format_coordinates(self.lat, self.long)
+
+    @property
+    def osm_url(self) -> str:
+        """The point on openstreetmap.org, a plain link (no tiles are ever embedded)."""
+        lat, long = f"{self.lat:.5f}", f"{self.long:.5f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={long}#map=7/{lat}/{long}"
+
+    def as_json(self) -> dict[str, str | float | None]:
+        """The point as the browser's JSON reads it."""
+        item = self.item or ""
+        return {
+            "lat": self.lat,
+            "long": self.long,
+            "text": self.text,
+            "osm": self.osm_url,
+            "item": self.item,
+            "itemLabel": "Wikidata " + item[len(str(WD)) :] if item.startswith(str(WD)) else self.item,
+            "endpoint": self.endpoint,
+            "retrievedAt": self.retrieved_at,
+        }
+
+
+def format_coordinates(lat: float, long: float) -> str:
+    """Latitude and longitude with hemispheres, to two decimals (about a kilometre).
+
+    >>> format_coordinates(33.513, 36.2919)
+    '33.51° N, 36.29° E'
+    >>> format_coordinates(-0.004, -98.5)
+    '0.00° N, 98.50° W'
+    """
+    lat_text, long_text = f"{abs(lat):.2f}", f"{abs(long):.2f}"
+    north = "S" if lat < 0 and lat_text != "0.00" else "N"
+    east = "W" if long < 0 and long_text != "0.00" else "E"
+    return f"{lat_text}° {north}, {long_text}° {east}"
+
+
+def map_point(store: Store, iri: str) -> MapPoint | None:
+    """The mapped point of an entity in the enrichment graph with its provenance; None when there is none."""
+    rows = store.select(
+        f"""SELECT ?wkt ?item ?endpoint ?at WHERE {{ GRAPH <{ENRICHMENT_GRAPH}> {{
+  <{iri}> <{GEO.hasGeometry}>/<{GEO.asWKT}> ?wkt .
+  OPTIONAL {{ ?node <{RDF.subject}> <{iri}> ; <{RDF.predicate}> <{WDT["P625"]}> ; <{RDF.object}> ?wkt .
+    OPTIONAL {{ ?node <{PROV.wasDerivedFrom}> ?item }}
+    OPTIONAL {{ ?node <{PROV.wasGeneratedBy}> ?run .
+      OPTIONAL {{ ?run <{DCTERMS.source}> ?endpoint }} OPTIONAL {{ ?run <{PROV.endedAtTime}> ?at }} }} }}
+}} }}"""
+    )
+    points = []
+    for row in rows:
+        match = POINT.match(row["wkt"]["value"])
+        if match:
+            found = {k: row[k]["value"] if k in row else None for k in ("item", "endpoint", "at")}
+            points.append((row["wkt"]["value"], float(match.group(2)), float(match.group(1)), found))
+    if not points:
+        return None
+    # Sorted here rather than by ORDER BY: the same point whatever order the store answers in.
+    _wkt, lat, long, found = min(points, key=lambda p: (p[0], str(p[3])))
+    return MapPoint(lat, long, found["item"], found["endpoint"], found["at"])
+
+
 def coordinates(store: Store, slug: str) -> tuple[float, float] | None:
     """Latitude and longitude of an entity from the enrichment graph, for a map; None when there are none."""
-    rows = store.select(
-        f"""SELECT ?lat ?long WHERE {{ GRAPH <{ENRICHMENT_GRAPH}> {{
-  <{RES}{slug}> <{WGS.lat}> ?lat ; <{WGS.long}> ?long }} }} LIMIT 1"""
-    )
-    if not rows:
-        return None
-    return float(rows[0]["lat"]["value"]), float(rows[0]["long"]["value"])
+    point = map_point(store, str(RES[slug]))
+    return (point.lat, point.long) if point else None
+
+
+def kept_enrichment(store: Store, links: Graph) -> Graph:
+    """The store's enrichment graph without the entities no longer linked to every item their facts came from.
+
+    `kg build` keeps the enrichment (costly to fetch again) but not facts of a link that was removed or
+    changed: those entities are dropped whole, and the next `kg enrich` fetches them again.
+    """
+    graph = Graph()
+    bind_prefixes(graph)
+    graph.parse(data=store.export("ntriples", str(ENRICHMENT_GRAPH)), format="nt")
+    linked = {(s, o) for rel in (OWL.sameAs, SKOS.exactMatch) for s, o in links.subject_objects(rel)}
+    stale = {
+        subject
+        for node in graph.subjects(RDF.type, RDF.Statement)
+        if (subject := graph.value(node, RDF.subject)) is not None
+        and (subject, graph.value(node, PROV.wasDerivedFrom)) not in linked
+    }
+    for subject in stale:
+        nodes = set(graph.subjects(RDF.subject, subject)) | set(graph.objects(subject, GEO.hasGeometry))
+        for node in nodes | {subject}:
+            graph.remove((node, None, None))
+    return graph

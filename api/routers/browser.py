@@ -8,7 +8,7 @@
 | `GET /api/search?q=` | entities whose label, alias or metonym in any language contains `q` |
 | `GET /api/statement?iri=` | one statement, event or quantity with its quotes inside their paragraphs |
 | `GET /api/statement/{slug}` | the same for `https://w3id.org/syria-kg/id/statement/{slug}` |
-| `GET /api/entity?id=` | an entity (slug or IRI) with every fact that names it, each with its quote |
+| `GET /api/entity?id=` | an entity (slug or IRI) with every fact that names it, each with its quote, and its coordinates when `kg enrich` found some |
 | `GET /api/queries` | the competency queries (`queries/*.rq`) with their `# cq:` question |
 
 Everything read from the graph goes to the page as JSON or through Jinja with autoescape on; the front end puts
@@ -31,6 +31,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from api.deps import SettingsDep, StoreDep
+from kg.enrich import map_point
 from kg.quotes import paragraph_around
 from kg.settings import Settings
 from kg.store import Store
@@ -758,7 +759,14 @@ def entity_facts(store: Store, settings: Settings, iri: str) -> dict[str, Any] |
         "links": external_links(desc),
         "facts": [i for i in items if "says" not in i["roles"] or len(i["roles"]) > 1],
         "says": [i for i in items if i["roles"] == ["says"]],
+        "coordinates": _coordinates(store, iri),
     }
+
+
+def _coordinates(store: Store, iri: str) -> dict[str, Any] | None:
+    """The entity's point from the enrichment graph (`kg enrich`), for the small map; None without one."""
+    point = map_point(store, iri)
+    return point.as_json() if point else None
 
 
 # ------------------------------------------------------------------------------------------ search

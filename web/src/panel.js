@@ -1,8 +1,10 @@
 // The evidence panel: a node's facts, or an edge's statements, each with the exact quote highlighted inside its
-// paragraph, who says it, when, with what stance, what contradicts it, and links to entity pages and to other
-// datasets. Everything from the graph enters the page through `el` as text.
+// paragraph, who says it, when, with what stance, what contradicts it, links to entity pages and to other
+// datasets, and a small map when `kg enrich` found coordinates. Everything from the graph enters the page
+// through `el` as text.
 
 import { el } from "./dom.js";
+import { mapFigure } from "./map.js";
 
 const STANCE_NOTES = {
   asserted: "the source says it in its own voice",
@@ -190,6 +192,7 @@ export function nodePanel(entity, ctx) {
         : null,
     ),
     el("p", { class: "links" }, join(links, " · ")),
+    entity.coordinates ? [el("h3", { text: "On the map" }), mapFigure(entity.coordinates, entity.label)] : null,
     labels.length ? el("details", {}, el("summary", { text: "Labels and aliases" }), el("ul", { class: "labels" }, labels, aliases)) : null,
     el("h3", { text: `Facts (${facts.length})` }),
     facts.length ? facts.map((f) => factCard(f, ctx)) : el("p", { class: "hint", text: "No statement names it yet." }),
