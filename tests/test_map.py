@@ -20,7 +20,7 @@ from test_entities import client_for as app_client_for
 from test_linking import client_for as endpoint_client
 from test_linking import wikidata  # noqa: F401  (the fixture endpoint, asked for by name below)
 
-from api.routers.browser import assets_built
+from api.routers.browser import DIST_DIR
 from kg.cli import opened_store
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, kept_enrichment, map_point
 from kg.linking import Answer
@@ -137,7 +137,7 @@ def test_entity_page_shows_the_map_and_the_coordinates_in_text(client: TestClien
         '<a href="http://www.wikidata.org/entity/Q999999301" rel="external">Wikidata Q999999301</a>' in body
     )
     assert f"asked at <code>{endpoint}</code>" in body
-    assert ("/static/dist/entity-map.js" in body) == assets_built()
+    assert ("/static/dist/entity-map.js" in body) == (DIST_DIR / "entity-map.js").is_file()
 
 
 def test_entity_without_coordinates_has_no_map(client: TestClient) -> None:

@@ -28,6 +28,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from api.deps import SettingsDep, StoreDep
 from api.routers.browser import (
     BASE,
+    DIST_DIR,
     GRAPH,
     KG,
     PREFIXES,
@@ -299,6 +300,7 @@ def page_for(store: Store, settings: Settings, iri: str, triples: list[ox.Triple
         "source": None,
         "relations": None,
         "evidence": None,
+        "map_script": False,
     }
     if type_names & {"Statement", "Evidenced", "Quantity"} or _is_event(desc):
         found = evidenced_details(store, settings, [iri])
@@ -314,6 +316,8 @@ def page_for(store: Store, settings: Settings, iri: str, triples: list[ox.Triple
         if facts:
             context["aliases"] = facts["aliases"]
             context["description"] = facts["description"]
+            # Only when built: a page must not ask for a script that is not there (a console error).
+            context["map_script"] = bool(facts["coordinates"]) and (DIST_DIR / "entity-map.js").is_file()
     return context
 
 
