@@ -1,4 +1,7 @@
-"""FastAPI dependencies: the store and the settings the application opened at start (see api/main.py)."""
+"""FastAPI dependencies: the store and the settings the application opened at start (see api/main.py).
+
+Coroutines on purpose: FastAPI runs a plain function dependency in its thread pool, a hop per request.
+"""
 
 from typing import Annotated
 
@@ -8,12 +11,12 @@ from kg.settings import Settings
 from kg.store import Store
 
 
-def app_store(request: Request) -> Store:
+async def app_store(request: Request) -> Store:
     """The one store of the process, opened by the lifespan."""
     return request.app.state.store
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The settings the application was started with."""
     return request.app.state.settings
 

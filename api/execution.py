@@ -1,6 +1,6 @@
 """Running queries and writes off the event loop: worker threads, deadlines, a cap on concurrency, streaming.
 
-Every query runs in its own thread, started after `threading.stack_size(512 MiB)`: pyoxigraph recurses on
+Every query runs in a pooled thread, started after `threading.stack_size(512 MiB)`: pyoxigraph recurses on
 nested queries and overflows a default thread stack (a segmentation fault that ends the process, FINDINGS).
 pyoxigraph releases the GIL while it evaluates, so two queries use both cores and the event loop stays free.
 
@@ -20,6 +20,7 @@ incomplete body: a client never receives a truncated answer that looks complete.
 import asyncio
 import contextlib
 import logging
+import queue
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -50,17 +51,27 @@ class StreamCut(Exception):
 
 @dataclass
 class Job:
-    """One query or write: its deadline, its cancellation flag, and the queue its chunks go through."""
+    """One query or write: its deadline, its cancellation flag, and the queue its answer goes through.
+
+    A small answer is held in the worker and handed over once, at the end ("whole"); past
+    `stream_after_bytes` it goes as "start" then "chunk"s, waiting while the queue is full (back-pressure).
+    """
 
     loop: asyncio.AbstractEventLoop
     deadline: float
+    stream_after_bytes: int = 0
     queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=lambda: asyncio.Queue(QUEUE_CHUNKS))
     cancelled: threading.Event = field(default_factory=threading.Event)
     state: threading.Lock = field(default_factory=threading.Lock)
     committing: bool = False
     abandoned: bool = False
+    finished: bool = False
     what: str = "query"
     timeout_s: float = 0.0
+    format: Format | None = None
+    streaming: bool = False
+    held: list[bytes] = field(default_factory=list)
+    held_bytes: int = 0
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def check(self) -> None:
@@ -93,11 +104,34 @@ class Job:
                     future.cancel()
                     raise Cancelled() from None
 
+    def post(self, kind: str, value: Any = None) -> None:
+        """In the worker: hand over the last item without waiting (the queue is empty unless streaming)."""
+        if self.streaming:
+            self.send(kind, value)
+        else:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, (kind, value))
+
     def emit(self, chunk: bytes) -> None:
-        """In the worker: one chunk of the answer."""
+        """In the worker: one chunk of the answer (`format` must be set before the first)."""
         self.check()
-        if chunk:
-            self.send("chunk", chunk)
+        if self.streaming:
+            if chunk:
+                self.send("chunk", chunk)
+            return
+        self.held.append(chunk)
+        self.held_bytes += len(chunk)
+        if self.held_bytes >= self.stream_after_bytes:
+            self.streaming = True
+            self.send("start", self._take_held())
+
+    def finish(self) -> None:
+        """In the worker: the answer is complete."""
+        self.post("end") if self.streaming else self.post("whole", self._take_held())
+
+    def _take_held(self) -> bytes:
+        body = b"".join(self.held)
+        self.held, self.held_bytes = [], 0
+        return body
 
     def cancel(self) -> None:
         """From the event loop: ask the worker to stop, and close what it reads from (a remote answer)."""
@@ -114,12 +148,51 @@ class Job:
             self.committing = True
 
 
+class WorkerPool:
+    """Daemon threads that run submitted calls, started as needed and kept for the next ones.
+
+    Not `concurrent.futures.ThreadPoolExecutor`: its threads are joined at exit, so a query abandoned inside
+    the engine would hold up the server's shutdown. Submitted from the event loop only.
+    """
+
+    def __init__(self, max_threads: int) -> None:
+        self.max_threads = max_threads
+        self.tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.threads = 0
+        self.idle = 0  # threads waiting for a task that no submit has claimed yet
+        self.lock = threading.Lock()
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self.lock:
+            if self.idle > 0:
+                self.idle -= 1
+            elif self.threads < self.max_threads:
+                self.threads += 1
+                threading.Thread(target=self._work, args=(task,), name="kg-query", daemon=True).start()
+                return
+        self.tasks.put(task)
+
+    def _work(self, task: Callable[[], None]) -> None:
+        while True:
+            task()
+            with self.lock:
+                self.idle += 1
+            task = self.tasks.get()
+
+
 class Runner:
-    """Starts workers, caps how many queries run at once, and keeps the counts `/status` shows."""
+    """Runs workers on a pool of threads, caps how many queries run at once, keeps the counts `/status` shows.
+
+    Pooled threads, not one per query: starting a thread with a 512 MiB stack costs more than a small query.
+    The pool may hold twice as many threads as there are query slots (a thread whose query released its
+    slot may not be back in the pool yet), so a query that holds a slot finds a thread; writes, which take no
+    slot, get a thread of their own.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.slots = asyncio.Semaphore(settings.max_concurrent_queries)
+        self.pool = WorkerPool(2 * settings.max_concurrent_queries)
         self.running = 0
         self.abandoned = 0
         self.completed = 0
@@ -144,42 +217,50 @@ class Runner:
                 f"all {self.settings.max_concurrent_queries} query slots are busy; try again in a moment"
             ) from None
 
-    def _start(self, job: Job, target: Callable[[Job], None], release_slot: bool) -> threading.Thread:
+    def _start(self, job: Job, target: Callable[[Job], None], in_pool: bool) -> None:
         loop = job.loop
 
         def run() -> None:
             try:
                 target(job)
-                job.send("end")
+                job.finish()
             except Cancelled:
                 pass
             except BaseException as error:  # every failure goes back to the handler
                 with contextlib.suppress(Cancelled):
-                    job.send("error", error)
+                    job.post("error", error)
             finally:
                 with self._count_lock:
+                    job.finished = True
                     self.running -= 1
                     self.completed += 1
                     if job.abandoned:
                         self.abandoned -= 1
-                if release_slot:
+                if in_pool:
                     loop.call_soon_threadsafe(self.slots.release)
 
         with self._count_lock:
             self.running += 1
-        thread = threading.Thread(target=run, name="kg-worker", daemon=True)
-        thread.start()
-        return thread
+        if in_pool:
+            self.pool.submit(run)
+        else:
+            threading.Thread(target=run, name="kg-write", daemon=True).start()
 
     def _new_job(self, timeout_s: float, what: str) -> Job:
-        return Job(asyncio.get_running_loop(), time.monotonic() + timeout_s, what=what, timeout_s=timeout_s)
+        return Job(
+            asyncio.get_running_loop(),
+            time.monotonic() + timeout_s,
+            self.settings.stream_after_bytes,
+            what=what,
+            timeout_s=timeout_s,
+        )
 
-    def _give_up(self, job: Job, thread: threading.Thread) -> None:
+    def _give_up(self, job: Job) -> None:
         """Cancel a job at its deadline; count its thread as abandoned while it is still inside the engine."""
         job.cancel()
         with self._count_lock:
             self.timed_out += 1
-            if thread.is_alive():
+            if not job.finished:
                 self.abandoned += 1
                 job.abandoned = True
 
@@ -194,52 +275,44 @@ class Runner:
     ) -> Response:
         """Run `produce(job)` in a worker and answer with what it emits (see the module docstring).
 
-        The worker first sends ("format", Format) to fix the Content-Type, then its chunks.
+        The worker sets `job.format` (the Content-Type) before it emits its first chunk.
         """
         await self._slot()
         job = self._new_job(timeout_s, what)
-        thread = self._start(job, produce, release_slot=True)
-        fmt: Format | None = None
-        buffered: list[bytes] = []
-        size = 0
+        self._start(job, produce, in_pool=True)
         try:
-            while True:
-                kind, value = await self._next(job, thread)
-                if kind == "format":
-                    fmt = value
-                elif kind == "chunk":
-                    buffered.append(value)
-                    size += len(value)
-                    if size >= self.settings.stream_after_bytes:
-                        break
-                elif kind == "end":
-                    media = fmt.content_type if fmt else None
-                    return Response(b"".join(buffered), status_code, headers, media_type=media)
+            kind, value = await self._next(job)
         except BaseException:
             job.cancel()
             raise
-        media = fmt.content_type if fmt else None
-        return StreamingResponse(self._rest(job, thread, buffered), status_code, headers, media_type=media)
+        media = job.format.content_type if job.format else None
+        if kind == "whole":
+            return Response(value, status_code, headers, media_type=media)
+        return StreamingResponse(self._rest(job, value), status_code, headers, media_type=media)
 
-    async def _next(self, job: Job, thread: threading.Thread) -> tuple[str, Any]:
+    async def _next(self, job: Job) -> tuple[str, Any]:
         """The worker's next item; its error re-raised here; 503 at the deadline."""
-        remaining = job.deadline - time.monotonic()
         try:
-            kind, value = await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.001))
+            async with asyncio.timeout_at(self._loop_deadline(job)):
+                kind, value = await job.queue.get()
         except TimeoutError:
-            self._give_up(job, thread)
+            self._give_up(job)
             raise job.timeout_error() from None
         if kind == "error":
             raise _as_kg_error(value, job.what)
         return kind, value
 
-    async def _rest(self, job: Job, thread: threading.Thread, first: list[bytes]) -> AsyncIterator[bytes]:
+    @staticmethod
+    def _loop_deadline(job: Job) -> float:
+        """The job's deadline on the event loop's clock."""
+        return job.loop.time() + max(job.deadline - time.monotonic(), 0.001)
+
+    async def _rest(self, job: Job, first: bytes) -> AsyncIterator[bytes]:
         try:
-            for chunk in first:
-                yield chunk
+            yield first
             while True:
                 try:
-                    kind, value = await self._next(job, thread)
+                    kind, value = await self._next(job)
                 except KGError as error:
                     log.warning("streamed answer cut off: %s", error)
                     raise StreamCut(str(error)) from error
@@ -250,25 +323,23 @@ class Runner:
         finally:
             job.cancel()  # a client that went away stops the worker too
 
-    async def call(self, work: Callable[[Job], T], *, timeout_s: float, use_slot: bool = False) -> T:
+    async def call(self, work: Callable[[Job], T], *, timeout_s: float) -> T:
         """Run `work(job)` in a worker and return its result; 503 at the deadline unless it began to commit."""
-        if use_slot:
-            await self._slot()
         job = self._new_job(timeout_s, "write")
         outcome: list[T] = []
 
         def target(job: Job) -> None:
             outcome.append(work(job))
 
-        thread = self._start(job, target, release_slot=use_slot)
-        remaining = job.deadline - time.monotonic()
+        self._start(job, target, in_pool=False)
         try:
-            kind, value = await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.001))
+            async with asyncio.timeout_at(self._loop_deadline(job)):
+                kind, value = await job.queue.get()
         except TimeoutError:
             with job.state:
                 committing = job.committing
                 if not committing:
-                    self._give_up(job, thread)
+                    self._give_up(job)
             if not committing:
                 raise job.timeout_error() from None
             kind, value = await job.queue.get()  # committing: the store is being written, wait for it

@@ -128,7 +128,7 @@ def test_a_worker_that_yields_rows_stops_at_the_deadline() -> None:
         run = runner()
 
         def slow_rows(job: Job) -> None:
-            job.send("format", FORMATS[0])
+            job.format = FORMATS[0]
             while True:
                 time.sleep(0.02)
                 job.emit(b"row\n")

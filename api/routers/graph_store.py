@@ -90,7 +90,7 @@ async def read_graph(request: Request, store: Store, settings: Settings) -> Resp
         answer = store.quads() if graph == ALL else store.triples_of(graph)
         job.closers.append(answer.close)
         with answer:
-            job.send("format", fmt)
+            job.format = fmt
             out = ChunkWriter(job.emit)
             if graph == ALL:
                 write_quads(answer, fmt, out, job.check)

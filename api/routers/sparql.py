@@ -163,7 +163,7 @@ async def run_query(
         try:
             kind = "graph" if answer.kind == "triples" else "results"
             fmt = chosen if chosen.kind == kind else choose(kind, accept, format_param)
-            job.send("format", fmt)
+            job.format = fmt
             write_answer(answer, fmt, job.emit, job.check, settings.max_result_rows)
         finally:
             answer.close()
