@@ -118,13 +118,21 @@ export function visibleGraph(index, state) {
   const kinds = shownKinds(index, state);
   const nodeAllowed = (id) => {
     const node = index.nodes.get(id);
-    return Boolean(node) && (kinds.has(node.kind) || id === state.focus);
+    return node !== undefined && (kinds.has(node.kind) || id === state.focus);
   };
   const all = new Map();
   const filters = compileFilters(state);
+  // Per type once, not per fact: 30,000 facts share a few dozen types (this loop is most of a large view's cost).
+  const typeInfo = new Map();
   for (const fact of index.facts.values()) {
     if (!factPasses(index, state, fact, filters)) continue;
-    const type = index.types.get(fact.type) || { directed: true, polarity: 0, label: fact.type };
+    let info = typeInfo.get(fact.type);
+    if (!info) {
+      const type = index.types.get(fact.type) || { directed: true, polarity: 0, label: fact.type };
+      info = { type, polarity: polarityOf(type), directed: type.directed !== false, group: type.group || "relation" };
+      typeInfo.set(fact.type, info);
+    }
+    const type = info.type;
     for (const [source, target] of fact.pairs) {
       if (source === target || !nodeAllowed(source) || !nodeAllowed(target)) continue;
       const key = edgeKey(source, fact.type, target, type.directed);
@@ -137,9 +145,9 @@ export function visibleGraph(index, state) {
           target,
           type: fact.type,
           label: type.label,
-          directed: type.directed !== false,
-          polarity: polarityOf(type),
-          group: type.group || "relation",
+          directed: info.directed,
+          polarity: info.polarity,
+          group: info.group,
           facts: [],
           stance: fact.stance,
           dated: false,
@@ -152,13 +160,17 @@ export function visibleGraph(index, state) {
     }
   }
   const adjacency = new Map();
+  const link = (a, b) => {
+    const set = adjacency.get(a);
+    if (set) set.add(b);
+    else adjacency.set(a, new Set([b]));
+  };
   for (const edge of all.values()) {
-    for (const [a, b] of [[edge.source, edge.target], [edge.target, edge.source]]) {
-      if (!adjacency.has(a)) adjacency.set(a, new Set());
-      adjacency.get(a).add(b);
-    }
+    link(edge.source, edge.target);
+    link(edge.target, edge.source);
   }
   let nodes;
+  let edges = all;
   if (state.focus && index.nodes.has(state.focus)) {
     nodes = neighbourhood(adjacency, state.focus, state.hops);
     for (const id of state.expand) {
@@ -166,15 +178,16 @@ export function visibleGraph(index, state) {
       nodes.add(id);
       for (const other of adjacency.get(id) || []) nodes.add(other);
     }
+    edges = new Map();
+    for (const [key, edge] of all) {
+      if (nodes.has(edge.source) && nodes.has(edge.target)) edges.set(key, edge);
+    }
   } else {
+    // Without a focus every end of an edge is an allowed node with a relation: all the edges stay.
     nodes = new Set();
     for (const [id, node] of index.nodes) {
       if (kinds.has(node.kind) && (state.isolated || adjacency.has(id))) nodes.add(id);
     }
-  }
-  const edges = new Map();
-  for (const [key, edge] of all) {
-    if (nodes.has(edge.source) && nodes.has(edge.target)) edges.set(key, edge);
   }
   assignOffsets(edges);
   const degree = new Map();
@@ -187,13 +200,20 @@ export function visibleGraph(index, state) {
 
 /** Parallel edges between the same two nodes get side-by-side offsets (pixels), so each stays visible and clickable. */
 export function assignOffsets(edges, gap = 5) {
+  // Most pairs have one edge: it is stored alone and gets offset 0; only real groups become arrays and sort.
   const byPair = new Map();
   for (const edge of edges.values()) {
     const pair = edge.source < edge.target ? `${edge.source}|${edge.target}` : `${edge.target}|${edge.source}`;
-    if (!byPair.has(pair)) byPair.set(pair, []);
-    byPair.get(pair).push(edge);
+    const known = byPair.get(pair);
+    if (known === undefined) byPair.set(pair, edge);
+    else if (Array.isArray(known)) known.push(edge);
+    else byPair.set(pair, [known, edge]);
   }
   for (const group of byPair.values()) {
+    if (!Array.isArray(group)) {
+      group.offset = 0;
+      continue;
+    }
     group.sort((a, b) => (a.key < b.key ? -1 : 1));
     group.forEach((edge, i) => {
       const offset = (i - (group.length - 1) / 2) * gap;

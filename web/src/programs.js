@@ -97,7 +97,15 @@ void main(void) {
 }
 `;
 
-/** Nodes as circles, squares, diamonds, triangles, hexagons, rings or frames (attribute `shape`). */
+// The three corners of a node's triangle, as angles.
+const CORNERS = [Math.PI / 2, Math.PI / 2 + (2 * Math.PI) / 3, Math.PI / 2 + (4 * Math.PI) / 3];
+
+/**
+ * Nodes as circles, squares, diamonds, triangles, hexagons, rings or frames (attribute `shape`).
+ * Not instanced: each node writes its three vertices. SwiftShader (software WebGL) runs an instanced draw one
+ * instance at a time, about 40 µs each, so 10,000 instanced nodes took 400 ms per pass; one plain draw of
+ * 30,000 vertices takes a few milliseconds. What is drawn is the same.
+ */
 export class NodeShapeProgram extends NodeProgram {
   getDefinition() {
     return {
@@ -112,20 +120,23 @@ export class NodeShapeProgram extends NodeProgram {
         { name: "a_shape", size: 1, type: FLOAT },
         { name: "a_color", size: 4, type: UNSIGNED_BYTE, normalized: true },
         { name: "a_id", size: 4, type: UNSIGNED_BYTE, normalized: true },
+        { name: "a_angle", size: 1, type: FLOAT },
       ],
-      CONSTANT_ATTRIBUTES: [{ name: "a_angle", size: 1, type: FLOAT }],
-      CONSTANT_DATA: [[Math.PI / 2], [Math.PI / 2 + (2 * Math.PI) / 3], [Math.PI / 2 + (4 * Math.PI) / 3]],
     };
   }
 
   processVisibleItem(nodeIndex, startIndex, data) {
     const array = this.array;
-    array[startIndex++] = data.x;
-    array[startIndex++] = data.y;
-    array[startIndex++] = data.size;
-    array[startIndex++] = data.shape || 0;
-    array[startIndex++] = floatColor(data.color);
-    array[startIndex++] = nodeIndex;
+    const color = floatColor(data.color);
+    for (const angle of CORNERS) {
+      array[startIndex++] = data.x;
+      array[startIndex++] = data.y;
+      array[startIndex++] = data.size;
+      array[startIndex++] = data.shape || 0;
+      array[startIndex++] = color;
+      array[startIndex++] = nodeIndex;
+      array[startIndex++] = angle;
+    }
   }
 
   setUniforms(params, { gl, uniformLocations }) {
@@ -238,6 +249,11 @@ void main(void) {
 }
 `;
 
+// The six corners of an edge body's quad (two triangles) as (along, across), and the three of an arrow head as
+// (0, 0) tip and (1, ±1) base. Written per vertex: like nodes, edges are not instanced (see NodeShapeProgram).
+const BODY_CORNERS = [0, 1, 0, -1, 1, 1, 1, 1, 0, -1, 1, -1];
+const HEAD_CORNERS = [0, 0, 1, 1, 1, -1];
+
 /** An edge body program: solid, dashed, dotted or struck per edge (attribute `dash`); `clamp` leaves room for an arrow. */
 export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 2.5 } = {}) {
   return class EdgeBodyProgram extends EdgeProgram {
@@ -265,12 +281,9 @@ export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 
           { name: "a_radius", size: 1, type: FLOAT },
           { name: "a_dash", size: 1, type: FLOAT },
           { name: "a_offset", size: 1, type: FLOAT },
-        ],
-        CONSTANT_ATTRIBUTES: [
           { name: "a_positionCoef", size: 1, type: FLOAT },
           { name: "a_normalCoef", size: 1, type: FLOAT },
         ],
-        CONSTANT_DATA: [[0, 1], [0, -1], [1, 1], [1, 1], [0, -1], [1, -1]],
       };
     }
 
@@ -281,18 +294,26 @@ export function createEdgeBodyProgram({ clamp = false, lengthToThicknessRatio = 
       const length = Math.hypot(dx, dy);
       const n1 = length ? (-dy / length) * thickness : 0;
       const n2 = length ? (dx / length) * thickness : 0;
+      const color = floatColor(data.color);
+      const radius = targetData.size || 1;
+      const dash = data.dash || 0;
+      const offset = data.offset || 0;
       const array = this.array;
-      array[startIndex++] = sourceData.x;
-      array[startIndex++] = sourceData.y;
-      array[startIndex++] = targetData.x;
-      array[startIndex++] = targetData.y;
-      array[startIndex++] = n1;
-      array[startIndex++] = n2;
-      array[startIndex++] = floatColor(data.color);
-      array[startIndex++] = edgeIndex;
-      array[startIndex++] = targetData.size || 1;
-      array[startIndex++] = data.dash || 0;
-      array[startIndex++] = data.offset || 0;
+      for (let corner = 0; corner < BODY_CORNERS.length; corner += 2) {
+        array[startIndex++] = sourceData.x;
+        array[startIndex++] = sourceData.y;
+        array[startIndex++] = targetData.x;
+        array[startIndex++] = targetData.y;
+        array[startIndex++] = n1;
+        array[startIndex++] = n2;
+        array[startIndex++] = color;
+        array[startIndex++] = edgeIndex;
+        array[startIndex++] = radius;
+        array[startIndex++] = dash;
+        array[startIndex++] = offset;
+        array[startIndex++] = BODY_CORNERS[corner];
+        array[startIndex++] = BODY_CORNERS[corner + 1];
+      }
     }
 
     setUniforms(params, { gl, uniformLocations }) {
@@ -382,9 +403,8 @@ export function createEdgeHeadProgram({ lengthToThicknessRatio = 2.5, widenessTo
           { name: "a_offset", size: 1, type: FLOAT },
           { name: "a_color", size: 4, type: UNSIGNED_BYTE, normalized: true },
           { name: "a_id", size: 4, type: UNSIGNED_BYTE, normalized: true },
+          { name: "a_head", size: 2, type: FLOAT },
         ],
-        CONSTANT_ATTRIBUTES: [{ name: "a_head", size: 2, type: FLOAT }],
-        CONSTANT_DATA: [[0, 0], [1, 1], [1, -1]],
       };
     }
 
@@ -393,15 +413,22 @@ export function createEdgeHeadProgram({ lengthToThicknessRatio = 2.5, widenessTo
       const dx = targetData.x - sourceData.x;
       const dy = targetData.y - sourceData.y;
       const length = Math.hypot(dx, dy);
+      const n1 = length ? (-dy / length) * thickness : 0;
+      const n2 = length ? (dx / length) * thickness : 0;
+      const color = floatColor(data.color);
       const array = this.array;
-      array[startIndex++] = targetData.x;
-      array[startIndex++] = targetData.y;
-      array[startIndex++] = length ? (-dy / length) * thickness : 0;
-      array[startIndex++] = length ? (dx / length) * thickness : 0;
-      array[startIndex++] = targetData.size || 1;
-      array[startIndex++] = data.offset || 0;
-      array[startIndex++] = floatColor(data.color);
-      array[startIndex++] = edgeIndex;
+      for (let corner = 0; corner < HEAD_CORNERS.length; corner += 2) {
+        array[startIndex++] = targetData.x;
+        array[startIndex++] = targetData.y;
+        array[startIndex++] = n1;
+        array[startIndex++] = n2;
+        array[startIndex++] = targetData.size || 1;
+        array[startIndex++] = data.offset || 0;
+        array[startIndex++] = color;
+        array[startIndex++] = edgeIndex;
+        array[startIndex++] = HEAD_CORNERS[corner];
+        array[startIndex++] = HEAD_CORNERS[corner + 1];
+      }
     }
 
     setUniforms(params, { gl, uniformLocations }) {
@@ -415,12 +442,22 @@ export function createEdgeHeadProgram({ lengthToThicknessRatio = 2.5, widenessTo
   };
 }
 
+/**
+ * One-pixel lines for thousands of edges, never picked: a large view has no edge events, so the picking pass
+ * (a second draw of every edge) is skipped even though the edge layer has a picking buffer for small views.
+ */
+class FastEdgeProgram extends EdgeLineProgram {
+  constructor(gl, pickingBuffer, renderer) {
+    super(gl, null, renderer);
+  }
+}
+
 /** Program classes for sigma's settings: `arrow` for directed edges, `line` for symmetric ones. */
 export const edgeProgramClasses = {
   arrow: createEdgeCompoundProgram([createEdgeBodyProgram({ clamp: true }), createEdgeHeadProgram()]),
   line: createEdgeBodyProgram({ clamp: false }),
   // Thousands of edges: one-pixel lines, one primitive each (no dash, no arrow), so software WebGL keeps up.
-  fast: EdgeLineProgram,
+  fast: FastEdgeProgram,
 };
 
 export const nodeProgramClasses = { shape: NodeShapeProgram };

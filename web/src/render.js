@@ -10,14 +10,26 @@ import { FADED, UNBALANCED, POLARITY_BY_VALUE, POLARITIES, STANCE_STYLES, edgeSi
 const POLARITY_COLOR = Object.fromEntries(POLARITIES.map((p) => [p.id, p.color]));
 /** Above this many edges in view, edges are drawn as one-pixel lines without stance styles or arrows. */
 export const FAST_EDGES = 5000;
+/**
+ * Above this many nodes in view, nodes shrink with the square root of their number (down to 0.3 of their size):
+ * fitted to the screen, 10,000 nodes at full size would cover the canvas several times over, unreadable, and
+ * software WebGL pays for every pixel of every node (it was 80% of a frame). The real data stays at full size.
+ */
+const NODE_SCALE_FROM = 500;
+
+/** The factor applied to node sizes when `order` nodes are in view. */
+export function nodeScale(order) {
+  return order <= NODE_SCALE_FROM ? 1 : Math.max(0.3, Math.sqrt(NODE_SCALE_FROM / order));
+}
 
 export class GraphView {
   /**
-   * `large`: thousands of edges. Edges are then not pickable (click them from the list instead), and edges and
-   * labels are hidden while the camera moves, so that panning stays fluid even with software WebGL.
+   * `large` (or setLarge(true) later): thousands of edges. Edges are then not pickable (click them from the list
+   * instead), and edges and labels are hidden while the camera moves, so that panning stays fluid even with
+   * software WebGL.
    */
   constructor(container, handlers = {}, { large = false } = {}) {
-    this.large = large;
+    this.large = false;
     this.container = container;
     this.handlers = handlers;
     this.hovered = null;
@@ -33,9 +45,8 @@ export class GraphView {
       edgeProgramClasses,
       defaultNodeType: "shape",
       defaultEdgeType: "arrow",
-      enableEdgeEvents: !large,
-      hideEdgesOnMove: large,
-      hideLabelsOnMove: large,
+      // The edge layer always gets a picking buffer (sigma decides at construction); setLarge() turns events off.
+      enableEdgeEvents: true,
       renderEdgeLabels: true,
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans Arabic', sans-serif",
       labelSize: 13,
@@ -53,8 +64,9 @@ export class GraphView {
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
+    if (large) this.setLarge(true);
     this.sigma.on("afterRender", () => {
-      if (this.firstRender !== null || !this.graph.order) return;
+      if (this.firstRender !== null || this.warming || !this.graph.order) return;
       this.firstRender = performance.now();
       // Wait for the GPU to finish that frame (reading one pixel is a sync point): the moment it is on screen.
       const gl = this.sigma.webGLContexts && this.sigma.webGLContexts.edges;
@@ -94,13 +106,46 @@ export class GraphView {
     this.sigma.on("clickStage", () => handlers.clickStage && handlers.clickStage());
   }
 
+  /** Large graphs: no edge events, and edges and labels hidden while the camera moves (see the constructor). */
+  setLarge(large) {
+    if (large === this.large) return;
+    this.large = large;
+    this.sigma.setSettings({ enableEdgeEvents: !large, hideEdgesOnMove: large, hideLabelsOnMove: large });
+  }
+
+  /**
+   * Draw one invisible node and one invisible edge of every program, while the data is still on its way: the
+   * first draw with a program makes the GPU side build its pipeline (hundreds of milliseconds with software
+   * WebGL), and this way that happens during the download instead of before the first real frame.
+   */
+  warmUp() {
+    const graph = new Graph({ multi: true, type: "directed" });
+    const clear = "rgba(0,0,0,0)";
+    graph.addNode("a", { x: 0, y: 0, size: 1, color: clear, shape: 0 });
+    graph.addNode("b", { x: 1, y: 1, size: 1, color: clear, shape: 0 });
+    for (const type of Object.keys(edgeProgramClasses)) graph.addEdge("a", "b", { type, size: 1, color: clear, label: null });
+    this.warming = true;
+    this.sigma.setGraph(graph);
+    this.warming = false;
+    this.graph = graph;
+  }
+
   /**
    * Apply the reducers again. Hovering raises items (z-index), which reorders them: small graphs are re-indexed
    * so that picking stays right; large ones have no z-index, so skipping the indexation is safe and cheaper.
    */
   redraw() {
-    if (this.graph.size < FAST_EDGES) this.sigma.refresh();
-    else this.sigma.refresh({ skipIndexation: true });
+    if (this.graph.size < FAST_EDGES) {
+      this.sigma.refresh();
+      return;
+    }
+    // A large graph costs a whole frame per refresh (sigma re-reads and re-uploads every item, even with
+    // skipIndexation): coalesce the refreshes asked within one task (selection, colours, highlights) into one.
+    if (this.redrawFrame) return;
+    this.redrawFrame = requestAnimationFrame(() => {
+      this.redrawFrame = null;
+      this.sigma.refresh();
+    });
   }
 
   hover(node) {
@@ -166,6 +211,7 @@ export class GraphView {
       pairs.add(pair);
     }
     const graph = new Graph({ multi, type: "directed" });
+    const scale = nodeScale(visible.nodes.size);
     for (const id of visible.nodes) {
       const node = index.nodes.get(id);
       const style = kindStyle(node.kind);
@@ -173,7 +219,7 @@ export class GraphView {
       graph.addNode(id, {
         x: at.x,
         y: at.y,
-        size: nodeSize(visible.degree.get(id) || 0),
+        size: nodeSize(visible.degree.get(id) || 0) * scale,
         color: (this.nodeColors && this.nodeColors.get(id)) || style.color,
         baseColor: style.color,
         shape: style.code,
@@ -206,6 +252,10 @@ export class GraphView {
     // Sorting by z-index costs a sort of every edge on each refresh: only small graphs need it (for hover).
     const small = graph.size < 5000;
     if (this.sigma.getSetting("zIndex") !== small) this.sigma.setSetting("zIndex", small);
+    if (this.redrawFrame) {
+      cancelAnimationFrame(this.redrawFrame);
+      this.redrawFrame = null;
+    }
     const t = performance.now();
     this.sigma.setGraph(graph);
     this.lastSetGraphMs = performance.now() - t;
@@ -213,6 +263,8 @@ export class GraphView {
 
   /** Colour nodes from a Map id → colour (null: back to the colours of their kinds). */
   setNodeColors(colors) {
+    // Nothing to undo (show() already used the kinds' colours): no pass over every node, no frame.
+    if (!colors && !this.nodeColors) return;
     this.nodeColors = colors;
     this.graph.updateEachNodeAttributes((id, attrs) => ({ ...attrs, color: (colors && colors.get(id)) || attrs.baseColor }));
     this.redraw();
@@ -220,6 +272,7 @@ export class GraphView {
 
   /** Draw the edges whose keys are in `keys` thicker and in the highlight colour (null: none). */
   setHighlightedEdges(keys) {
+    if (!keys && !this.highlightEdges) return;
     this.highlightEdges = keys;
     this.graph.updateEachEdgeAttributes((key, attrs) => {
       const on = keys && keys.has(key);
@@ -229,7 +282,10 @@ export class GraphView {
   }
 
   setSelected(ids) {
-    this.selected = new Set(ids);
+    const selected = new Set(ids);
+    // The same selection as the last frame drew: nothing to redraw.
+    if (selected.size === this.selected.size && [...selected].every((id) => this.selected.has(id))) return;
+    this.selected = selected;
     this.redraw();
   }
 
