@@ -48,7 +48,7 @@ class PayloadTooLarge(KGError):
 
 
 class ResultTooLarge(KGError):
-    """An answer with more rows (or triples) than `max_result_rows`; it is refused rather than truncated.
+    """An answer larger than `max_result_bytes`; it is refused (or, once streaming, cut) rather than truncated.
 
     413 names a request too large for the server to process: here, a query whose answer is.
     """

@@ -1,10 +1,13 @@
-"""Writing query answers in chunks while counting rows: SPARQL results in JSON, XML, CSV and TSV, and RDF.
+"""Writing query answers in chunks, within a size limit: SPARQL results in JSON, XML, CSV and TSV, and RDF.
 
-Solutions are pulled one at a time from pyoxigraph, so the writer can stop at a deadline or at the row limit
-between two rows, and hand the text over in chunks as it grows. SPARQL results are written here (pyoxigraph's
-own serializer cannot be stopped or counted); RDF goes through `pyoxigraph.serialize`, fed by a generator
-that counts and checks. Formats: https://www.w3.org/TR/sparql11-results-json/,
-https://www.w3.org/TR/rdf-sparql-XMLres/, https://www.w3.org/TR/sparql11-results-csv-tsv/.
+An answer of the embedded store is serialised by pyoxigraph itself, in Rust: pulling solutions one by one
+into Python takes and releases the GIL for each row, and with several queries at once that contention cost
+more CPU than the queries (measured: 3× the CPU of the same work serialised natively, bench/README.md). The
+output object (`ChunkWriter`) receives about 8 KiB at a time; it checks the deadline and the byte limit
+there and can stop the serialisation by raising. Answers pyoxigraph cannot write (a remote store's parsed
+rows, Turtle with our prefixes) are written here, row by row, checking between rows.
+Formats: https://www.w3.org/TR/sparql11-results-json/, https://www.w3.org/TR/rdf-sparql-XMLres/,
+https://www.w3.org/TR/sparql11-results-csv-tsv/.
 """
 
 import csv
@@ -27,22 +30,38 @@ CHUNK_SECONDS = 0.5
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 TURTLE_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
+# Written with our prefixes, which pyoxigraph's serialiser of query answers does not take.
+PREFIXED_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3)
 
 Emit = Callable[[bytes], None]
 Check = Callable[[], None]
 
 
 class ChunkWriter:
-    """Collects text and hands it to `emit` in chunks of about CHUNK_BYTES (or after CHUNK_SECONDS)."""
+    """Collects text and hands it to `emit` in chunks of about CHUNK_BYTES (or after CHUNK_SECONDS).
 
-    def __init__(self, emit: Emit) -> None:
+    With `max_bytes`, more output raises ResultTooLarge; `check` runs at every write (the deadline).
+    """
+
+    def __init__(self, emit: Emit, check: Check | None = None, max_bytes: int | None = None) -> None:
         self.emit = emit
+        self.check = check
+        self.max_bytes = max_bytes
+        self.total = 0
         self.parts: list[bytes] = []
         self.size = 0
         self.since = time.monotonic()
 
     def write(self, data: bytes | str) -> int:
         chunk = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if self.check is not None:
+            self.check()
+        self.total += len(chunk)
+        if self.max_bytes is not None and self.total > self.max_bytes:
+            raise ResultTooLarge(
+                f"the answer is larger than {self.max_bytes:,} bytes, the limit of this server; "
+                "add LIMIT (and OFFSET to page) or narrow the query"
+            )
         self.parts.append(chunk)
         self.size += len(chunk)
         if self.size >= CHUNK_BYTES or time.monotonic() - self.since >= CHUNK_SECONDS:
@@ -55,16 +74,20 @@ class ChunkWriter:
         self.parts, self.size, self.since = [], 0, time.monotonic()
 
 
-def write_answer(answer: QueryAnswer, fmt: Format, emit: Emit, check: Check, max_rows: int) -> None:
-    """Write a whole answer in `fmt` through `emit`; `check()` runs between rows and may raise to stop."""
-    out = ChunkWriter(emit)
+def write_answer(answer: QueryAnswer, fmt: Format, emit: Emit, check: Check, max_bytes: int) -> None:
+    """Write a whole answer in `fmt` through `emit`; `check()` runs between writes and may raise to stop."""
+    out = ChunkWriter(emit, check, max_bytes)
     if answer.kind == "boolean":
         out.write(_boolean(answer.boolean, fmt))
     elif answer.kind == "solutions":
-        rows = _counted(answer.rows, check, max_rows, "rows")
-        SOLUTION_WRITERS[fmt.media_type](answer.variables, rows, out)
+        if isinstance(answer.rows, ox.QuerySolutions) and fmt.results is not None:
+            answer.rows.serialize(out, format=fmt.results)
+        else:
+            SOLUTION_WRITERS[fmt.media_type](answer.variables, _checked(answer.rows, check), out)
+    elif isinstance(answer.triples, ox.QueryTriples) and fmt.rdf not in PREFIXED_FORMATS:
+        answer.triples.serialize(out, format=fmt.rdf)
     else:
-        write_triples(answer.triples, fmt, out, check, max_rows)
+        write_triples(answer.triples, fmt, out, check)
     out.flush()
 
 
@@ -73,34 +96,28 @@ def write_triples(
     fmt: Format,
     out: Any,
     check: Check,
-    max_rows: int | None,
     prefixes: dict[str, str] | None = None,
 ) -> None:
-    """Serialise triples in an RDF format through pyoxigraph, counting them (prefixes for Turtle-like ones)."""
+    """Serialise triples in an RDF format through pyoxigraph (prefixes for Turtle-like ones)."""
     assert fmt.rdf is not None
-    counted = _counted(triples, check, max_rows, "triples")
-    if fmt.rdf not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3):
+    checked = _checked(triples, check)
+    if fmt.rdf not in PREFIXED_FORMATS:
         prefixes = None
     elif prefixes is None:
         prefixes = TURTLE_PREFIXES
     if fmt.holds_datasets:
-        counted = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in counted)
-    ox.serialize(counted, out, fmt.rdf, prefixes=prefixes)
+        checked = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in checked)
+    ox.serialize(checked, out, fmt.rdf, prefixes=prefixes)
 
 
 def write_quads(quads: Iterable[ox.Quad], fmt: Format, out: Any, check: Check) -> None:
-    """Serialise quads in N-Quads or TriG through pyoxigraph (no row limit: a dump, not a query)."""
+    """Serialise quads in N-Quads or TriG through pyoxigraph (no size limit: a dump, not a query)."""
     assert fmt.rdf is not None and fmt.holds_datasets
-    ox.serialize(_counted(quads, check, None, "quads"), out, fmt.rdf, prefixes=None)
+    ox.serialize(_checked(quads, check), out, fmt.rdf, prefixes=None)
 
 
-def _counted(items: Iterable[Any], check: Check, max_rows: int | None, what: str) -> Iterator[Any]:
-    for count, item in enumerate(items, start=1):
-        if max_rows is not None and count > max_rows:
-            raise ResultTooLarge(
-                f"the answer has more than {max_rows:,} {what}, the limit of this server; "
-                "add LIMIT (and OFFSET to page) or narrow the query"
-            )
+def _checked(items: Iterable[Any], check: Check) -> Iterator[Any]:
+    for item in items:
         check()  # cheap (a clock read and a flag), and rows may come seconds apart
         yield item
     check()

@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body accepted.")
     max_query_chars: int = Field(200_000, description="Longest query or update text accepted.")
     max_query_nesting: int = Field(200, description="Deepest nesting of { } or ( ) accepted in a query.")
-    max_result_rows: int = Field(
-        100_000, description="Most rows (SELECT) or triples (CONSTRUCT) an answer may hold; more is refused."
+    max_result_bytes: int = Field(
+        64 * 1024 * 1024,
+        description="Largest answer to a query, in bytes of the format asked for; a larger one is refused.",
     )
     service_allowlist: list[str] = Field(default_factory=list, description="Endpoints SERVICE may call.")
     max_query_operators: int = Field(

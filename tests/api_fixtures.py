@@ -29,7 +29,7 @@ from kg.store import RemoteStore
 
 TOKEN = "test-token-1f3a"
 QUERY_TIMEOUT_S = 3.0
-MAX_RESULT_ROWS = 2000
+MAX_RESULT_BYTES = 200_000
 START_TIMEOUT_S = 180.0
 
 
@@ -171,7 +171,7 @@ def common_settings(recorder: Recorder) -> dict[str, str]:
     return {
         "write_token": TOKEN,
         "query_timeout_s": str(QUERY_TIMEOUT_S),
-        "max_result_rows": str(MAX_RESULT_ROWS),
+        "max_result_bytes": str(MAX_RESULT_BYTES),
         "service_allowlist": json.dumps([f"{recorder.url}/allowed"]),
         "max_body_bytes": str(2 * 1024 * 1024),
     }

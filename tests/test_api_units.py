@@ -13,7 +13,7 @@ from api.results import write_answer
 from kg.errors import QueryTimeout
 from kg.settings import Settings
 from kg.sparql_text import analyse, with_using
-from kg.store import EmbeddedStore
+from kg.store import EmbeddedStore, QueryAnswer
 from kg.write_check import Trial, delta_update
 
 # ------------------------------------------------------------------------------------------ negotiation
@@ -71,12 +71,12 @@ def varied() -> ox.Store:
     return store
 
 
-def written(store: ox.Store, query: str, media_type: str, max_rows: int = 1000) -> bytes:
+def written(store: ox.Store, query: str, media_type: str, max_bytes: int = 100_000) -> bytes:
     fmt = next(f for f in FORMATS if f.media_type == media_type)
     answer = EmbeddedStore.__new__(EmbeddedStore)
     answer.ox = store
     chunks: list[bytes] = []
-    write_answer(answer.open_query(query, form=None), fmt, chunks.append, lambda: None, max_rows)
+    write_answer(answer.open_query(query, form=None), fmt, chunks.append, lambda: None, max_bytes)
     return b"".join(chunks)
 
 
@@ -108,12 +108,32 @@ def test_csv_writer_follows_the_csv_rules(varied: ox.Store) -> None:
     assert written(varied, query, "text/csv") == b'o\r\n"line\nbreak, comma"\r\n'
 
 
-def test_writers_refuse_more_rows_than_the_limit(varied: ox.Store) -> None:
-    with pytest.raises(ResultTooLarge):
-        written(varied, "SELECT * WHERE { ?s ?p ?o }", "text/csv", max_rows=3)
-    with pytest.raises(ResultTooLarge):
-        written(varied, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle", max_rows=3)
-    assert written(varied, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "text/csv", max_rows=3).count(b"\r\n") == 4
+@pytest.mark.parametrize(
+    ("query", "media_type"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "text/csv"),  # pyoxigraph's writer
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples"),  # pyoxigraph's writer
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"),  # ours, with prefixes
+    ],
+)
+def test_writers_refuse_an_answer_over_the_byte_limit(varied: ox.Store, query: str, media_type: str) -> None:
+    whole = written(varied, query, media_type)
+    with pytest.raises(ResultTooLarge, match="larger than 100 bytes"):
+        written(varied, query, media_type, max_bytes=100)
+    assert written(varied, query, media_type, max_bytes=len(whole)) == whole
+
+
+def test_a_refused_answer_before_streaming_is_a_413() -> None:
+    async def scenario() -> None:
+        def too_large(job: Job) -> None:
+            job.format = FORMATS[0]
+            write_answer(QueryAnswer("boolean", boolean=True), FORMATS[0], job.emit, job.check, 10)
+
+        await runner().stream(too_large, timeout_s=1)
+
+    with pytest.raises(ResultTooLarge) as raised:
+        asyncio.run(scenario())
+    assert raised.value.http_status == 413
 
 
 # ------------------------------------------------------------------------------------------ runner

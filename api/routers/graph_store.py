@@ -95,7 +95,7 @@ async def read_graph(request: Request, store: Store, settings: Settings) -> Resp
             if graph == ALL:
                 write_quads(answer, fmt, out, job.check)
             else:
-                write_triples(answer, fmt, out, job.check, None)
+                write_triples(answer, fmt, out, job.check)
             out.flush()
 
     return await request.app.state.runner.stream(

@@ -164,7 +164,7 @@ async def run_query(
             kind = "graph" if answer.kind == "triples" else "results"
             fmt = chosen if chosen.kind == kind else choose(kind, accept, format_param)
             job.format = fmt
-            write_answer(answer, fmt, job.emit, job.check, settings.max_result_rows)
+            write_answer(answer, fmt, job.emit, job.check, settings.max_result_bytes)
         finally:
             answer.close()
 
@@ -217,6 +217,6 @@ def rdf_bytes(triples: list[ox.Triple], fmt: Format) -> bytes:
     out: list[bytes] = []
     writer = ChunkWriter(out.append)
     ordered = sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject)))
-    write_triples(ordered, fmt, writer, lambda: None, None, DESCRIPTION_PREFIXES)
+    write_triples(ordered, fmt, writer, lambda: None, DESCRIPTION_PREFIXES)
     writer.flush()
     return b"".join(out)
