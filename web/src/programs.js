@@ -445,11 +445,25 @@ export function createEdgeHeadProgram({ lengthToThicknessRatio = 2.5, widenessTo
 /**
  * One-pixel lines for thousands of edges, never picked: a large view has no edge events, so the picking pass
  * (a second draw of every edge) is skipped even though the edge layer has a picking buffer for small views.
+ * Not drawn while the camera moves (a drag, the wheel, an animation), as sigma's hideEdgesOnMove would do; we
+ * do it here because that setting also makes sigma re-index the whole graph after every drag (a second or so
+ * for 40,000 items with software WebGL), where drawing one frame is enough (GraphView asks for it).
  */
 class FastEdgeProgram extends EdgeLineProgram {
   constructor(gl, pickingBuffer, renderer) {
     super(gl, null, renderer);
   }
+
+  render(params) {
+    if (cameraMoving(this.renderer)) return;
+    super.render(params);
+  }
+}
+
+/** Sigma's own test of a moving camera (see Sigma#render). */
+export function cameraMoving(sigma) {
+  const mouse = sigma.getMouseCaptor();
+  return Boolean(sigma.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents || mouse.currentWheelDirection);
 }
 
 /** Program classes for sigma's settings: `arrow` for directed edges, `line` for symmetric ones. */

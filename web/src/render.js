@@ -11,7 +11,7 @@ const POLARITY_COLOR = Object.fromEntries(POLARITIES.map((p) => [p.id, p.color])
 /** Above this many edges in view, edges are drawn as one-pixel lines without stance styles or arrows. */
 export const FAST_EDGES = 5000;
 /**
- * Above this many nodes in view, nodes shrink with the square root of their number (down to 0.3 of their size):
+ * Above this many nodes in view, nodes shrink with the square root of their number (down to a fifth of their size):
  * fitted to the screen, 10,000 nodes at full size would cover the canvas several times over, unreadable, and
  * software WebGL pays for every pixel of every node (it was 80% of a frame). The real data stays at full size.
  */
@@ -19,7 +19,7 @@ const NODE_SCALE_FROM = 500;
 
 /** The factor applied to node sizes when `order` nodes are in view. */
 export function nodeScale(order) {
-  return order <= NODE_SCALE_FROM ? 1 : Math.max(0.3, Math.sqrt(NODE_SCALE_FROM / order));
+  return order <= NODE_SCALE_FROM ? 1 : Math.max(0.2, Math.sqrt(NODE_SCALE_FROM / order));
 }
 
 export class GraphView {
@@ -85,6 +85,11 @@ export class GraphView {
         this.sigma.scheduleRefresh();
       }).observe(container);
     }
+    // The fast edge program skips frames drawn while the camera moves; once a drag is over (sigma clears its
+    // drag state in a task of its own, queued before this one), one frame draws the edges and labels again.
+    this.sigma.getMouseCaptor().on("mouseup", () => {
+      if (this.large) setTimeout(() => this.sigma.scheduleRender(), 0);
+    });
     this.sigma.on("enterNode", ({ node }) => this.hover(node));
     this.sigma.on("leaveNode", () => this.hover(null));
     this.sigma.on("enterEdge", ({ edge }) => {
@@ -110,7 +115,7 @@ export class GraphView {
   setLarge(large) {
     if (large === this.large) return;
     this.large = large;
-    this.sigma.setSettings({ enableEdgeEvents: !large, hideEdgesOnMove: large, hideLabelsOnMove: large });
+    this.sigma.setSettings({ enableEdgeEvents: !large, hideLabelsOnMove: large });
   }
 
   /**
@@ -149,6 +154,12 @@ export class GraphView {
   }
 
   hover(node) {
+    if (this.large) {
+      // Fading 10,000 nodes around the hovered one costs a whole frame per move of the mouse: large graphs only
+      // get sigma's own hover (the node raised with its label) and the pointer.
+      this.container.style.cursor = node ? "pointer" : "";
+      return;
+    }
     this.hovered = node;
     this.hoverNeighbours = node ? new Set(this.graph.neighbors(node)) : null;
     this.container.style.cursor = node ? "pointer" : "";
