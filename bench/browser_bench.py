@@ -331,10 +331,13 @@ def main() -> int:
     result = {
         "benchmark": "graph browser, synthetic graph in headless Chromium",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "chromium": CHROMIUM},
-        "target": {"first_render_ms": 3000},
+        # "Interactive", as measured here: a mouse drag pans at 10 frames/s or more (median of the runs), while the
+        # layout runs and after it.
+        "target": {"first_render_ms": 3000, "pan_fps": 10},
         "load_average_note": "1-minute load average of the machine before and after each run (2 cores shared)",
         "runs": runs,
         "median_first_render_ms": median([r["first_render_ms"] for r in runs]),
+        "median_pan_fps_during_layout": median([r["pan_fps_during_layout"] for r in runs]),
         "median_pan_fps_after_layout": median([r["pan_fps_after_layout"] for r in runs]),
         "median_full_frame_fps_after_layout": median([r["full_frame_fps_after_layout"] for r in runs]),
         "median_longest_task_after_first_render_ms": median(
@@ -342,10 +345,16 @@ def main() -> int:
         ),
         "best": best,
     }
+    met = (
+        result["median_first_render_ms"] < 3000
+        and result["median_pan_fps_during_layout"] >= 10
+        and result["median_pan_fps_after_layout"] >= 10
+    )
+    result["target_met"] = met
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
-    return 0 if result["median_first_render_ms"] < 3000 else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
