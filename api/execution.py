@@ -12,7 +12,7 @@ thread is abandoned: it runs on until pyoxigraph returns, holding its query slot
 The slot cap (`max_concurrent_queries`) bounds how many such threads can pile up; `/status` counts them.
 
 Streaming. The answer is buffered until `stream_after_bytes`: a small answer is sent whole, with a proper
-error status if anything fails. A larger answer is streamed; if its deadline or the row limit strikes after
+error status if anything fails. A larger answer is streamed; if its deadline or the size limit strikes after
 the headers went out, the response is cut off without its terminating chunk, so an HTTP client reports an
 incomplete body: a client never receives a truncated answer that looks complete.
 """
