@@ -11,7 +11,7 @@ from kg.settings import PROJECT_DIR, Settings, get_settings
 from kg.store import EmbeddedStore
 
 # Real servers (uvicorn with the embedded store, oxigraph serve as a remote store) for the API tests.
-pytest_plugins = ["api_fixtures"]
+pytest_plugins = ["api_fixtures", "browser_fixtures"]
 
 
 @pytest.fixture(scope="session")
