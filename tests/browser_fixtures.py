@@ -147,7 +147,8 @@ def stop_server(server: LiveServer) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+def live(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    """The app the browser tests drive (not `server`: that is the endpoint tests' fixture)."""
     return live_server(tmp_path_factory.mktemp("live"))
 
 

@@ -54,8 +54,8 @@ def click_edge(tab: Tab, key: str) -> None:
 # ------------------------------------------------------------------------------------------ the alliance view
 
 
-def test_page_loads_without_console_errors(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_page_loads_without_console_errors(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     assert tab.eval("() => window.kgView.visibleNodes().length") > 10
     assert len(edges(tab)) > 10
     assert re.match(r"\d+ nodes · \d+ relations · all dates", tab.page.inner_text("#status"))
@@ -64,8 +64,8 @@ def test_page_loads_without_console_errors(tab: Tab, server: LiveServer) -> None
     assert tab.errors == []
 
 
-def test_searching_hezbollah_focuses_it(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_searching_hezbollah_focuses_it(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     tab.page.locator("#search").press_sequentially("Hezbol", delay=30)
     options = tab.page.locator("#search-results [role=option]")
     assert options.first.inner_text().startswith("Hezbollah")
@@ -80,8 +80,8 @@ def test_searching_hezbollah_focuses_it(tab: Tab, server: LiveServer) -> None:
     assert tab.errors == []
 
 
-def test_a_polarity_filter_hides_hostile_edges(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_a_polarity_filter_hides_hostile_edges(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     before = edges(tab)
     assert any(e["polarity"] == "hostile" for e in before)
     tab.page.locator("#filter-polarity input[value=hostile]").uncheck()
@@ -104,8 +104,8 @@ def offensive_edges(tab: Tab) -> list[dict[str, Any]]:
     return [e for e in edges(tab) if "rebel-offensive-2024" in e["facts"]]
 
 
-def test_the_time_slider_shows_the_network_as_of_a_date(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_the_time_slider_shows_the_network_as_of_a_date(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     slider = tab.page.locator("#date-slider")
     slider.focus()
     tab.page.keyboard.press("End")
@@ -134,8 +134,8 @@ def test_the_time_slider_shows_the_network_as_of_a_date(tab: Tab, server: LiveSe
     assert tab.errors == []
 
 
-def test_clicking_the_russia_regime_edge_shows_the_exact_quote(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_clicking_the_russia_regime_edge_shows_the_exact_quote(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     matches = [
         e
         for e in edges(tab)
@@ -148,7 +148,7 @@ def test_clicking_the_russia_regime_edge_shows_the_exact_quote(tab: Tab, server:
     wait_panel(tab)
     expected = []
     for fact in edge["facts"]:
-        item = httpx.get(server.url + "/api/statement", params={"iri": fact}).json()
+        item = httpx.get(live.url + "/api/statement", params={"iri": fact}).json()
         expected += [e["exact"] for e in item["evidence"]]
     marks = tab.page.locator("#panel mark.quote-exact").all_inner_texts()
     assert "Main ally of the Syrian government, Russia" in marks
@@ -176,8 +176,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_png_and_svg_exports_download_and_parse(tab: Tab, server: LiveServer, tmp_path: Path) -> None:
-    tab.open(server.url + "/?focus=russia&hops=2")
+def test_png_and_svg_exports_download_and_parse(tab: Tab, live: LiveServer, tmp_path: Path) -> None:
+    tab.open(live.url + "/?focus=russia&hops=2")
     size = tab.eval("() => window.kgView.sigma().getDimensions()")
     with tab.page.expect_download() as png_download:
         tab.page.click("#export-png")
@@ -212,8 +212,8 @@ def test_png_and_svg_exports_download_and_parse(tab: Tab, server: LiveServer, tm
     assert tab.errors == []
 
 
-def test_the_url_state_round_trips(tab: Tab, browser: Browser, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_the_url_state_round_trips(tab: Tab, browser: Browser, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     tab.page.locator("#search").fill("Russia")
     tab.page.keyboard.press("Enter")
     tab.page.wait_for_url(re.compile(r"focus=russia"))
@@ -251,8 +251,8 @@ def test_the_url_state_round_trips(tab: Tab, browser: Browser, server: LiveServe
     assert tab.errors == []
 
 
-def test_a_label_with_markup_is_shown_as_text(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_a_label_with_markup_is_shown_as_text(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     tab.page.locator("#search").press_sequentially("Markup Test", delay=20)
     option = tab.page.locator("#search-results [role=option]").first
     assert option.locator(".option-label").inner_text() == MARKUP_LABEL
@@ -264,9 +264,9 @@ def test_a_label_with_markup_is_shown_as_text(tab: Tab, server: LiveServer) -> N
     assert tab.page.locator("#panel img, #panel script").count() == 0
     tab.page.wait_for_timeout(300)
     assert tab.eval("() => window.__xss") is None
-    page = httpx.get(server.url + "/id/markup-test-group").text
+    page = httpx.get(live.url + "/id/markup-test-group").text
     assert "&lt;script&gt;window.__xss=2&lt;/script&gt;Markup Test Group" in page
-    tab.open(server.url + "/id/markup-test-group")
+    tab.open(live.url + "/id/markup-test-group")
     assert tab.page.locator("h1").inner_text() == MARKUP_LABEL
     assert tab.eval("() => window.__xss") is None
     assert tab.errors == []
@@ -275,8 +275,8 @@ def test_a_label_with_markup_is_shown_as_text(tab: Tab, server: LiveServer) -> N
 # ------------------------------------------------------------------------------------------ other pages
 
 
-def test_yasgui_runs_a_query_and_shows_rows(tab: Tab, server: LiveServer) -> None:
-    tab.page.goto(server.url + "/query")
+def test_yasgui_runs_a_query_and_shows_rows(tab: Tab, live: LiveServer) -> None:
+    tab.page.goto(live.url + "/query")
     tab.page.wait_for_function("() => window.kgQuery && window.kgQuery.ready")
     assert tab.page.locator("#example option").count() >= 1
     tab.page.click("#run-example")
@@ -295,27 +295,27 @@ def test_yasgui_runs_a_query_and_shows_rows(tab: Tab, server: LiveServer) -> Non
     assert tab.errors == []
 
 
-def test_an_entity_page_answers_in_html_turtle_and_json_ld(tab: Tab, server: LiveServer) -> None:
-    html = httpx.get(server.url + "/id/russia", headers={"Accept": "text/html"})
+def test_an_entity_page_answers_in_html_turtle_and_json_ld(tab: Tab, live: LiveServer) -> None:
+    html = httpx.get(live.url + "/id/russia", headers={"Accept": "text/html"})
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
-    turtle = httpx.get(server.url + "/id/russia", headers={"Accept": "text/turtle"})
+    turtle = httpx.get(live.url + "/id/russia", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=turtle.text, format="turtle")
     assert (URIRef(RES + "russia"), RDFS.label, Literal("Russia", lang="en")) in graph
-    jsonld = httpx.get(server.url + "/id/russia", headers={"Accept": "application/ld+json"})
+    jsonld = httpx.get(live.url + "/id/russia", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert any(node.get("@id") == RES + "russia" for node in jsonld.json())
-    tab.open(server.url + "/id/russia")
+    tab.open(live.url + "/id/russia")
     assert tab.page.locator("h1").inner_text() == "Russia"
     assert tab.page.locator("link[rel=alternate][type='text/turtle']").count() == 1
     assert tab.page.locator("mark.quote-exact").count() >= 1
     assert tab.errors == []
 
 
-def test_ontology_and_404_pages_load_cleanly(tab: Tab, server: LiveServer) -> None:
-    tab.page.goto(server.url + "/ontology")
+def test_ontology_and_404_pages_load_cleanly(tab: Tab, live: LiveServer) -> None:
+    tab.page.goto(live.url + "/ontology")
     assert tab.page.locator("#Statement").count() == 1
-    response = tab.page.goto(server.url + "/id/no-such-thing")
+    response = tab.page.goto(live.url + "/id/no-such-thing")
     assert response is not None and response.status == 404
     assert tab.page.locator("h1").inner_text() == "Not found"
     # The 404 itself is the only console error a browser reports for a missing page.
@@ -325,8 +325,8 @@ def test_ontology_and_404_pages_load_cleanly(tab: Tab, server: LiveServer) -> No
 # ------------------------------------------------------------------------------------------ usable
 
 
-def test_controls_are_keyboard_reachable(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_controls_are_keyboard_reachable(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     reached = set()
     for _ in range(80):
         tab.page.keyboard.press("Tab")
@@ -361,18 +361,18 @@ def contrast(tab: Tab, selector: str) -> float:
     )
 
 
-def test_text_has_readable_contrast(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/?sel=e:assad-regime|allied-with|russia")
+def test_text_has_readable_contrast(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/?sel=e:assad-regime|allied-with|russia")
     wait_panel(tab)
     for selector in ("#status", ".legend-note", ".controls legend", "#panel .hint", "#panel a", ".site-header a",
                      "#panel .meta dt", "mark.quote-exact"):  # fmt: skip
         assert contrast(tab, selector) >= 4.5, selector
 
 
-def test_layout_works_at_phone_width(browser: Browser, server: LiveServer, tmp_path: Path) -> None:
+def test_layout_works_at_phone_width(browser: Browser, live: LiveServer, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
-        page.goto(server.url + "/?focus=russia")
+        page.goto(live.url + "/?focus=russia")
         page.wait_for_function("() => window.kgView && window.kgView.ready")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         graph = page.locator("#graph").bounding_box()
@@ -384,19 +384,19 @@ def test_layout_works_at_phone_width(browser: Browser, server: LiveServer, tmp_p
         page.close()
 
 
-def test_screenshots_of_the_main_views(tab: Tab, server: LiveServer, tmp_path: Path) -> None:
+def test_screenshots_of_the_main_views(tab: Tab, live: LiveServer, tmp_path: Path) -> None:
     out = screenshots_dir(tmp_path)
-    tab.open(server.url + "/")
+    tab.open(live.url + "/")
     tab.page.screenshot(path=str(out / "alliance-view.png"))
-    tab.open(server.url + "/?sel=e:assad-regime|allied-with|russia")
+    tab.open(live.url + "/?sel=e:assad-regime|allied-with|russia")
     wait_panel(tab)
     tab.page.screenshot(path=str(out / "evidence-panel.png"))
-    tab.page.goto(server.url + "/query")
+    tab.page.goto(live.url + "/query")
     tab.page.wait_for_function("() => window.kgQuery && window.kgQuery.ready")
     tab.page.click("#run-example")
     tab.page.wait_for_selector(".yasr table tbody tr")
     tab.page.screenshot(path=str(out / "query-page.png"))
-    tab.page.goto(server.url + "/id/russia")
+    tab.page.goto(live.url + "/id/russia")
     tab.page.screenshot(path=str(out / "entity-page.png"))
     for name in ("alliance-view", "evidence-panel", "query-page", "entity-page"):
         assert png_size((out / f"{name}.png").read_bytes()) == (1280, 800)
@@ -410,8 +410,8 @@ def wait_analytics(tab: Tab) -> None:
     tab.page.wait_for_function("() => window.kgView.analyticsReady()")
 
 
-def test_colour_by_bloc_groups_the_regime_and_russia(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_colour_by_bloc_groups_the_regime_and_russia(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     tab.page.get_by_label("Colour by bloc").check()
     tab.page.wait_for_function("() => window.kgView.state().bloc === true")
     wait_analytics(tab)
@@ -434,8 +434,8 @@ def test_colour_by_bloc_groups_the_regime_and_russia(tab: Tab, server: LiveServe
     assert tab.errors == []
 
 
-def test_unbalanced_triangles_legend_on_the_seed(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/?date=2024-12-07&tri=1")
+def test_unbalanced_triangles_legend_on_the_seed(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/?date=2024-12-07&tri=1")
     wait_analytics(tab)
     assert tab.page.locator("#triangles-on").is_checked()
     assert (
@@ -447,8 +447,8 @@ def test_unbalanced_triangles_legend_on_the_seed(tab: Tab, server: LiveServer) -
     assert tab.eval("() => window.kgView.highlightedEdges()") == []
 
 
-def test_the_timeline_lists_events_and_sets_the_date(tab: Tab, server: LiveServer) -> None:
-    tab.open(server.url + "/")
+def test_the_timeline_lists_events_and_sets_the_date(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/")
     wait_analytics(tab)
     items = tab.page.locator("#timeline-items button.event")
     assert items.count() >= 1

@@ -28,7 +28,7 @@ def mapped(
     request: pytest.FixtureRequest, store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """The session's server with an enrichment graph, removed again after this module."""
-    live: LiveServer = request.getfixturevalue("server")
+    live: LiveServer = request.getfixturevalue("live")
     copy = enriched_copy(store, request.getfixturevalue("wikidata"), tmp_path_factory.mktemp("cache"))
     body = copy.export("ntriples", str(ENRICHMENT_GRAPH))
     copy.close()
