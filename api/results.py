@@ -2,7 +2,8 @@
 
 An answer of the embedded store is serialised by pyoxigraph itself, in Rust: pulling solutions one by one
 into Python takes and releases the GIL for each row, and with several queries at once that contention cost
-more CPU than the queries (measured: 3× the CPU of the same work serialised natively, bench/README.md). The
+more CPU than the queries (measured here, two threads pulling 200k rows each: three times the CPU of the same
+queries serialised natively). The
 output object (`ChunkWriter`) receives about 8 KiB at a time; it checks the deadline and the byte limit
 there and can stop the serialisation by raising. Answers pyoxigraph cannot write (a remote store's parsed
 rows, Turtle with our prefixes) are written here, row by row, checking between rows.

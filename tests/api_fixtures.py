@@ -190,14 +190,22 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder
 @pytest.fixture(scope="session")
 def oxigraph_own_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`oxigraph serve` whose default graph is a graph of its own, with our graph built into it."""
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-own"), union_default_graph=False)
-    store = RemoteStore(f"{server.url}/query", f"{server.url}/update", union_default_graph=False)
+    server = built_oxigraph(tmp_path_factory.mktemp("oxigraph-own"), union_default_graph=False)
+    yield server
+    server.stop()
+
+
+def built_oxigraph(folder: Path, *, union_default_graph: bool) -> Server:
+    """A started `oxigraph serve` with our graph built into it through the remote store."""
+    server = start_oxigraph(folder, union_default_graph=union_default_graph)
+    store = RemoteStore(
+        f"{server.url}/query", f"{server.url}/update", union_default_graph=union_default_graph
+    )
     try:
         build(Settings(), store)
     finally:
         store.close()
-    yield server
-    server.stop()
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
 from kg.errors import QueryError, StoreUnavailable
-from kg.settings import Settings
 from kg.store import DefaultGraphUnreachable, QueryDataset, RemoteStore
 
 if TYPE_CHECKING:
@@ -24,14 +22,9 @@ RUSSIA = "https://w3id.org/syria-kg/id/russia"
 @pytest.fixture(scope="module")
 def oxigraph_union(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`oxigraph serve --union-default-graph` with our graph built into it."""
-    from api_fixtures import start_oxigraph
+    from api_fixtures import built_oxigraph
 
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-union"), union_default_graph=True)
-    store = RemoteStore(f"{server.url}/query", f"{server.url}/update", union_default_graph=True)
-    try:
-        build(Settings(), store)
-    finally:
-        store.close()
+    server = built_oxigraph(tmp_path_factory.mktemp("oxigraph-union"), union_default_graph=True)
     yield server
     server.stop()
 
