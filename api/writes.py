@@ -1,7 +1,7 @@
 """Safe writes: a bearer token, one write at a time, SHACL on the change, one transaction or nothing.
 
 Every SPARQL update and Graph Store write goes through `Writer.write`: it takes the write lock, tries the
-operation on an in-memory copy of the store, validates the nodes the change touches (kg/write_check.py), and
+operation on a private copy of the store, validates the nodes the change touches (kg/write_check.py), and
 applies the change to the real store as one SPARQL update. A write that breaks a shape is refused with 422 and
 the SHACL report, and the store is exactly as before. Reads never wait for writes.
 
@@ -78,12 +78,19 @@ class Writer:
             self._checks = (shapes, ontology)
         return self._checks
 
-    def write(self, job: Job, operation: Operation) -> WriteOutcome:
-        """In a worker thread: try `operation` on a copy, validate the change, apply it (or raise)."""
+    def write(
+        self, job: Job, operation: Operation, scope: frozenset[str] | None = None, certain: bool = False
+    ) -> WriteOutcome:
+        """In a worker thread: try `operation` on a copy, validate the change, apply it (or raise).
+
+        `scope`: the graphs the operation may change ('' for the default graph), None if unknown; `certain`
+        when the operation cannot change anything else (see `Trial`).
+        """
         if not self.lock.acquire(timeout=max(job.deadline - time.monotonic(), 0.001)):
             raise Busy("another write is still running; try again in a moment")
+        trial: Trial | None = None
         try:
-            trial = Trial(self.store)
+            trial = Trial(self.store, scope, certain)
             job.check()
             try:
                 operation(trial.scratch)
@@ -99,7 +106,7 @@ class Writer:
             report = check(trial.scratch, delta, shapes, ontology, self.settings.write_check_hops)
             if not report.conforms:
                 raise ValidationFailed(report.text, report.turtle)
-            update = delta_update(delta, trial.before, trial.scratch)
+            update = delta_update(delta, trial)
             job.begin_commit()
             self.store.update(update)
             self.on_commit()
@@ -107,4 +114,6 @@ class Writer:
                 len(delta.added), len(delta.removed), delta.created_graphs, delta.dropped_graphs
             )
         finally:
+            if trial is not None:
+                trial.discard()
             self.lock.release()

@@ -224,3 +224,158 @@ def _block_end(found: list[Token], index: int) -> int | None:
         if token.text == "}" and token.depth == depth:
             return token.start + 1
     return None
+
+
+# Update forms whose target is named after the keyword (https://www.w3.org/TR/sparql11-update/#graphManagement).
+_GRAPH_MANAGEMENT = frozenset({"CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "LOAD"})
+
+
+@lru_cache(maxsize=256)
+def written_graphs(update: str, base_iri: str | None = None) -> frozenset[str] | None:
+    """The graphs an update may change ('' for the default graph), or None when the scan cannot tell.
+
+    An over-estimate is harmless (the write check compares those graphs before and after); a graph missed
+    would be a change lost, so anything the scan does not fully follow (a variable graph in a template,
+    `NAMED`, `ALL`, a prefix declared twice) gives None and the caller compares every graph.
+
+    >>> sorted(written_graphs('PREFIX e: <http://e/> INSERT DATA { GRAPH e:g { e:s e:p 1 } }'))
+    ['', 'http://e/g']
+    >>> sorted(written_graphs('WITH <http://w> DELETE { ?s ?p ?o } WHERE { GRAPH <http://r> { ?s ?p ?o } }'))
+    ['http://w']
+    >>> sorted(written_graphs('MOVE <http://a> TO DEFAULT ; LOAD <http://x> INTO GRAPH <http://b>'))
+    ['', 'http://a', 'http://b']
+    >>> written_graphs('INSERT { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }') is None
+    True
+    >>> written_graphs('DROP ALL') is None
+    True
+    """
+    found = tokens(update)
+    names = _NameReader(base_iri)
+    graphs: set[str] = set()
+    with_graph: str | None = None
+    index = 0
+    while index < len(found):
+        token = found[index]
+        keyword = token.keyword
+        if token.depth != 0:
+            index += 1
+            continue
+        if keyword in ("PREFIX", "BASE"):
+            if not names.declare(found, index):
+                return None
+            index += 3 if keyword == "PREFIX" else 2
+            continue
+        if token.text == ";":
+            with_graph = None
+        elif keyword == "WITH":
+            with_graph = names.graph(found, index + 1)
+            if with_graph is None:
+                return None
+        elif keyword in ("INSERT", "DELETE"):
+            after = index + 1
+            if after < len(found) and found[after].keyword in ("DATA", "WHERE"):
+                after += 1
+            targets = _template_graphs(found, after, names)
+            if targets is None:
+                return None
+            graphs |= targets
+            graphs.add(with_graph or "")
+        elif keyword in _GRAPH_MANAGEMENT:
+            targets = _managed_graphs(found, index, names)
+            if targets is None:
+                return None
+            graphs |= targets
+        index += 1
+    return frozenset(graphs)
+
+
+def _template_graphs(found: list[Token], index: int, names: "_NameReader") -> set[str] | None:
+    """The graphs named by `GRAPH` inside the template or data block opening at token `index`."""
+    if index >= len(found) or found[index].text != "{":
+        return None
+    depth = found[index].depth
+    graphs: set[str] = set()
+    for position in range(index + 1, len(found)):
+        token = found[position]
+        if token.text == "}" and token.depth == depth:
+            return graphs
+        if token.keyword == "GRAPH":
+            graph = names.graph(found, position + 1)
+            if graph is None:
+                return None
+            graphs.add(graph)
+    return None
+
+
+def _managed_graphs(found: list[Token], index: int, names: "_NameReader") -> set[str] | None:
+    """The graphs a CLEAR, DROP, CREATE, LOAD, ADD, MOVE or COPY operation changes."""
+    keyword = found[index].keyword
+    position = index + 1
+    if position < len(found) and found[position].keyword == "SILENT":
+        position += 1
+    if keyword == "LOAD":
+        into = next((i for i in range(position, len(found)) if found[i].keyword in ("INTO", ";")), None)
+        if into is None or found[into].text == ";":
+            return {""}
+        loaded = names.graph_ref(found, into + 1)
+        return None if loaded is None else {loaded[0]}
+    source = names.graph_ref(found, position)
+    if source is None:
+        return None
+    if keyword in ("CLEAR", "DROP", "CREATE"):
+        return {source[0]}
+    target_at = source[1]
+    if target_at >= len(found) or found[target_at].keyword != "TO":
+        return None
+    target = names.graph_ref(found, target_at + 1)
+    if target is None:
+        return None
+    return {source[0], target[0]} if keyword == "MOVE" else {target[0]}
+
+
+class _NameReader:
+    """Reads graph names (IRIs, prefixed names, DEFAULT) with the prologue declared so far."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+
+    def declare(self, found: list[Token], index: int) -> bool:
+        """Record a `PREFIX` or `BASE` declaration; False when it redefines an earlier one."""
+        if found[index].keyword == "BASE":
+            if index + 1 >= len(found) or found[index + 1].kind != "iri":
+                return False
+            self.base = _resolve(found[index + 1].text[1:-1], self.base)
+            return True
+        if index + 2 >= len(found) or found[index + 2].kind != "iri":
+            return False
+        prefix = found[index + 1].text.rstrip(":")
+        namespace = _resolve(found[index + 2].text[1:-1], self.base)
+        return self.prefixes.setdefault(prefix, namespace) == namespace
+
+    def graph(self, found: list[Token], index: int) -> str | None:
+        """The IRI of the graph name at token `index`, or None (a variable, or unreadable)."""
+        if index >= len(found):
+            return None
+        token = found[index]
+        if token.kind == "iri":
+            return _resolve(token.text[1:-1], self.base)
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            namespace = self.prefixes.get(prefix)
+            return namespace + re.sub(r"\\(.)", r"\1", local) if namespace is not None else None
+        return None
+
+    def graph_ref(self, found: list[Token], index: int) -> tuple[str, int] | None:
+        """`DEFAULT`, `GRAPH <g>` or `<g>` at token `index`: the graph ('' for default) and the next index.
+
+        `NAMED` and `ALL` (every graph) give None.
+        """
+        if index >= len(found):
+            return None
+        if found[index].keyword == "DEFAULT":
+            return "", index + 1
+        if found[index].keyword == "GRAPH":
+            index += 1
+        graph = self.graph(found, index)
+        return None if graph is None else (graph, index + 1)

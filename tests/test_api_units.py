@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +13,7 @@ from api.negotiation import FORMATS, choose, parse_accept
 from api.results import write_answer
 from kg.errors import QueryTimeout
 from kg.settings import Settings
-from kg.sparql_text import analyse, with_using
+from kg.sparql_text import analyse, with_using, written_graphs
 from kg.store import EmbeddedStore, QueryAnswer
 from kg.write_check import Trial, delta_update
 
@@ -212,32 +213,68 @@ def test_with_using_handles_several_operations() -> None:
 # ------------------------------------------------------------------------------------------ delta
 
 
-@pytest.mark.parametrize(
-    "update",
-    [
-        "INSERT DATA { GRAPH <http://g/1> { <http://e/a> <http://e/p> 1 } }",
-        "DELETE WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
-        "INSERT { GRAPH <http://g/2> { ?b <http://e/r> 2 } } WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
-        "DROP GRAPH <http://g/1>",
-        "CLEAR GRAPH <http://g/1>",
-        "CLEAR DEFAULT ; CREATE GRAPH <http://g/3>",
-        "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <http://g/4> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
-    ],
-)
-def test_the_delta_update_turns_the_store_into_the_trial(update: str) -> None:
-    store = EmbeddedStore(None)
+DELTA_CASES = [
+    "INSERT DATA { GRAPH <http://g/1> { <http://e/a> <http://e/p> 1 } }",
+    "DELETE WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
+    "INSERT { GRAPH <http://g/2> { ?b <http://e/r> 2 } } WHERE { GRAPH <http://g/1> { ?b <http://e/q> 1 } }",
+    "INSERT { GRAPH <http://g/5> { ?b <http://e/r> 5 } } WHERE { GRAPH <http://g/2> { ?b <http://e/q> 9 } }",
+    "DROP GRAPH <http://g/1>",
+    "CLEAR GRAPH <http://g/1>",
+    "CLEAR DEFAULT ; CREATE GRAPH <http://g/3>",
+    "MOVE <http://g/2> TO <http://g/6>",
+    "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <http://g/4> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+]
+
+
+def _store_with_blank_nodes(folder: Path | None) -> EmbeddedStore:
+    store = EmbeddedStore(folder)
     store.update(
         """INSERT DATA {
   <http://e/d> <http://e/p> "default" .
   GRAPH <http://g/1> { <http://e/a> <http://e/p> [ <http://e/q> 1 ] , [ <http://e/q> 2 ] . <http://e/a> <http://e/p> 3 }
-  GRAPH <http://g/2> { <http://e/b> <http://e/p> 4 }
+  GRAPH <http://g/2> { <http://e/b> <http://e/p> 4 . <http://e/b> <http://e/p> _:shared . _:shared <http://e/q> 9 }
+  GRAPH <http://g/7> { _:shared <http://e/q> 10 }
 }"""
     )
-    trial = Trial(store)
+    return store
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "disk"])
+@pytest.mark.parametrize("scope", ["scanned", "everything", "too narrow"])
+@pytest.mark.parametrize("update", DELTA_CASES)
+def test_the_delta_update_turns_the_store_into_the_trial(
+    update: str, scope: str, on_disk: bool, tmp_path: Path
+) -> None:
+    store = _store_with_blank_nodes(tmp_path / "store" if on_disk else None)
+    graphs = {"scanned": written_graphs(update), "everything": None, "too narrow": frozenset({"http://g/0"})}
+    trial = Trial(store, graphs[scope])
     trial.scratch.update(update)
-    store.update(delta_update(trial.delta(), trial.before, trial.scratch))
+    store.update(delta_update(trial.delta(), trial))
     expected, actual = ox.Dataset(trial.scratch), ox.Dataset(store.ox)
     expected.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     actual.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert actual == expected
     assert {g.value for g in store.ox.named_graphs()} == {g.value for g in trial.scratch.named_graphs()}
+    trial.discard()
+    assert not list((tmp_path / ".store-write-trials").glob("*"))
+
+
+@pytest.mark.parametrize(
+    ("update", "graphs"),
+    [
+        ("CLEAR SILENT GRAPH <http://g> ; CREATE GRAPH <http://h>", {"http://g", "http://h"}),
+        ("COPY DEFAULT TO GRAPH <http://g>", {"http://g"}),
+        ("ADD SILENT <http://a> TO <http://b>", {"http://b"}),
+        ("LOAD <http://x/doc.ttl>", {""}),
+        ("BASE <http://e/> INSERT DATA { GRAPH <g> { <s> <p> 1 } }", {"", "http://e/g"}),
+        ("DELETE WHERE { GRAPH <http://g> { ?s ?p ?o } }", {"", "http://g"}),
+        ("DELETE { ?s ?p ?o } INSERT { GRAPH <http://b> { ?s ?p ?o } } WHERE { ?s ?p ?o }", {"", "http://b"}),
+        ("CLEAR NAMED", None),
+        ("DROP SILENT ALL", None),
+        ("PREFIX e: <http://a/> INSERT DATA { GRAPH e:g {} } ; PREFIX e: <http://b/> CLEAR GRAPH e:g", None),
+        ("INSERT DATA { GRAPH u:g { <s> <p> 1 } }", None),
+    ],
+)
+def test_written_graphs_names_every_graph_an_update_may_change(update: str, graphs: set[str] | None) -> None:
+    found = written_graphs(update)
+    assert (None if found is None else set(found)) == graphs

@@ -139,7 +139,8 @@ async def write_graph(request: Request, store: Store, settings: Settings) -> Res
 
     writer = request.app.state.writer
     outcome = await request.app.state.runner.call(
-        lambda job: writer.write(job, operation), timeout_s=settings.write_timeout_s
+        lambda job: writer.write(job, operation, frozenset({graph or ""}), certain=True),
+        timeout_s=settings.write_timeout_s,
     )
     headers = outcome.headers()
     if request.method != "DELETE" and not existed["before"]:

@@ -25,7 +25,7 @@ from api.query_guard import check_query, check_update
 from api.results import ChunkWriter, write_answer, write_triples
 from api.writes import require_write_token
 from kg.settings import Settings
-from kg.sparql_text import with_using
+from kg.sparql_text import with_using, written_graphs
 from kg.store import QueryDataset, Store
 
 router = APIRouter(tags=["SPARQL"])
@@ -198,7 +198,8 @@ async def run_update(
 
     writer = request.app.state.writer
     outcome = await request.app.state.runner.call(
-        lambda job: writer.write(job, operation), timeout_s=settings.write_timeout_s
+        lambda job: writer.write(job, operation, written_graphs(update, endpoint)),
+        timeout_s=settings.write_timeout_s,
     )
     return Response(status_code=204, headers=outcome.headers())
 
