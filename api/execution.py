@@ -210,6 +210,9 @@ class Runner:
         }
 
     async def _slot(self) -> None:
+        if not self.slots.locked():  # a free slot: take it without the task wait_for would create
+            await self.slots.acquire()
+            return
         try:
             await asyncio.wait_for(self.slots.acquire(), timeout=self.settings.queue_timeout_s)
         except TimeoutError:

@@ -279,7 +279,10 @@ def start_server(
         env["KG_DATA_DIR"] = str(size.ours_dir)
         if write_token:
             env["KG_WRITE_TOKEN"] = WRITE_TOKEN
-        argv = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
+        argv = [
+            sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-config", "api/logging.json",
+        ]  # fmt: skip
         url = f"http://127.0.0.1:{port}/sparql"
     elif name == "oxigraph":
         argv = [

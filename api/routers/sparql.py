@@ -8,6 +8,8 @@ parameters; 401/403 writes without the token; 406 no acceptable format; 413 body
 or every slot busy.
 """
 
+from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -40,7 +42,28 @@ DIRECT_UPDATE = "application/sparql-update"
 
 def base_url(request: Request, settings: Settings) -> str:
     """The server's public base URL (settings, else the one the request was sent to), without a final /."""
-    return (settings.public_url or str(request.base_url)).rstrip("/")
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    scope = request.scope
+    return _base_url(
+        scope.get("scheme", "http"),
+        request.headers.get("host"),
+        _server(scope),
+        scope.get("root_path", ""),
+    )
+
+
+def _server(scope: dict[str, Any]) -> tuple[str, int] | None:
+    server = scope.get("server")
+    return (server[0], server[1]) if server else None  # a list in some clients' scopes (unhashable)
+
+
+@lru_cache(maxsize=64)
+def _base_url(scheme: str, host: str | None, server: tuple[str, int] | None, root_path: str) -> str:
+    """Starlette's `request.base_url` without the final /, cached: building it costs ~20 µs a request."""
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": "/"}
+    scope["headers"] = [(b"host", host.encode("latin-1"))] if host is not None else []
+    return str(Request(scope).base_url).rstrip("/")
 
 
 def graph_iri(value: str, parameter: str) -> str:
@@ -115,7 +138,10 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     """SPARQL 1.1 query and update; without either, the service description."""
     params = await protocol_parameters(request, settings)
     single = single_values(params)
-    many = {key: [v for k, v in params if k == key] for key in QUERY_DATASET + UPDATE_DATASET}
+    many: dict[str, list[str]] = {key: [] for key in QUERY_DATASET + UPDATE_DATASET}
+    for key, value in params:
+        if key in many:
+            many[key].append(value)
     base = base_url(request, settings)
     if "update" in single:
         if request.method != "POST":
