@@ -1073,9 +1073,10 @@ class Report:
             add("")
             add(
                 "Each request adds one new source graph (about 2,700 triples: new statements about existing actors, "
-                "with evidence and time nodes) with the write token. The app copies the whole store into memory, "
-                "applies the write to the copy, SHACL-checks the neighbourhood of the change, then commits "
-                "(api/README.md), so the cost of one write grows with the store."
+                "with evidence and time nodes) with the write token. The app applies the write to a RocksDB "
+                "checkpoint of the store, compares the one graph before and after, SHACL-checks the neighbourhood "
+                "of the change, then commits (api/README.md): the cost follows the size of the write, not of the "
+                "store."
             )
         notes = self.notes + self.batch_notes()
         if notes:
