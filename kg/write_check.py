@@ -15,9 +15,11 @@ removes a blank node triple, or adds one to a blank node that already existed, i
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 import pyshacl
+from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -166,13 +168,46 @@ def check(
     if not focus:
         return ValidationReport(True, "Conforms: nothing to check.", "")
     data = neighbourhood(after, focus, hops)
-    # Same options as kg.validate.validate; called directly because the results graph is needed as a graph
-    # (its blank node focus nodes must match ours, which a Turtle round trip would rename).
-    _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
+    # Same options as kg.validate.validate, plus the focus nodes; the results are needed as a graph (its
+    # blank node focus nodes must match ours, which a Turtle round trip would rename).
+    options = {
+        "inference": "none",
+        "advanced": True,
+        "allow_warnings": True,
+        "focus_nodes": _focus_option(focus),
+    }
+    validator = _FocusedValidator(
+        DataGraph.from_rdflib(data), shacl_graph=shapes, ont_graph=ontology, options=options
     )
+    _, results, _ = validator.run()
     wanted = {_to_rdflib(node) for node in focus}
     return filtered_report(results, wanted)
+
+
+class _FocusedValidator(pyshacl.Validator):
+    """pyshacl's validator, with its focus nodes in a set.
+
+    pyshacl keeps the `focus_nodes` option as a list and tests every target node against it: for a write of
+    3,000 triples into a 1M-quad store, 85 million comparisons (73 s, measured). A set makes each test O(1).
+    """
+
+    def make_executor(self) -> Any:
+        executor = super().make_executor()
+        if executor.focus_nodes is not None:
+            executor.focus_nodes = frozenset(executor.focus_nodes)
+        return executor
+
+
+def _focus_option(focus: set[ox.NamedNode | ox.BlankNode]) -> list[str] | None:
+    """The focus nodes for pyshacl to validate, or None (validate all, filter after) when one is blank.
+
+    Without it pyshacl validates every node of the neighbourhood that a shape targets, and the nodes at its
+    edge, whose context is cut off, produce violations that are thrown away: at 1M quads, 17,000 of them for
+    a write of 2,000 triples. pyshacl takes IRIs only (it would skip a blank focus node).
+    """
+    if any(isinstance(node, ox.BlankNode) for node in focus):
+        return None
+    return sorted(node.value for node in focus)
 
 
 def focus_nodes(after: ox.Store, delta: Delta) -> set[ox.NamedNode | ox.BlankNode]:

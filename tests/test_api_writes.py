@@ -80,6 +80,17 @@ def test_an_update_that_breaks_a_shape_is_422_and_changes_nothing(
     assert not ask(client, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
 
 
+def test_a_write_touching_a_blank_node_is_checked_too(client: httpx.Client, server: Server) -> None:
+    # A blank focus node makes the check validate the whole neighbourhood and filter after (pyshacl's
+    # focus_nodes option takes IRIs only): the violation on Russia is still found.
+    update = f'INSERT DATA {{ GRAPH <{ENTITIES}> {{ <{RUSSIA}> <{RDFS_LABEL}> "Russland"@en . _:b <{RDFS_LABEL}> "b" }} }}'
+    before = dump(client)
+    response = client.post("/sparql", data={"update": update}, headers=server.auth)
+    assert response.status_code == 422
+    assert RUSSIA in response.json()["report_text"]
+    assert dump(client) == before
+
+
 def test_the_report_comes_as_turtle_or_text_on_request(client: httpx.Client, server: Server) -> None:
     as_turtle = client.post(
         "/sparql", data={"update": SECOND_ENGLISH_LABEL}, headers={**server.auth, "Accept": "text/turtle"}
