@@ -174,12 +174,16 @@ def _service_endpoint(found: list[Token], index: int, analysis: Analysis) -> str
         position += 1
     if position >= len(found):
         return None
-    target = found[position]
-    if target.kind == "iri":
-        return _resolve(target.text[1:-1], analysis.base)
-    if target.kind == "pname":
-        prefix, _, local = target.text.partition(":")
-        namespace = analysis.prefixes.get(prefix)
+    return _token_iri(found[position], analysis.prefixes, analysis.base)
+
+
+def _token_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for, or None (another kind, or an unknown prefix)."""
+    if token.kind == "iri":
+        return _resolve(token.text[1:-1], base)
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        namespace = prefixes.get(prefix)
         return namespace + re.sub(r"\\(.)", r"\1", local) if namespace is not None else None
     return None
 
@@ -355,16 +359,7 @@ class _NameReader:
 
     def graph(self, found: list[Token], index: int) -> str | None:
         """The IRI of the graph name at token `index`, or None (a variable, or unreadable)."""
-        if index >= len(found):
-            return None
-        token = found[index]
-        if token.kind == "iri":
-            return _resolve(token.text[1:-1], self.base)
-        if token.kind == "pname":
-            prefix, _, local = token.text.partition(":")
-            namespace = self.prefixes.get(prefix)
-            return namespace + re.sub(r"\\(.)", r"\1", local) if namespace is not None else None
-        return None
+        return _token_iri(found[index], self.prefixes, self.base) if index < len(found) else None
 
     def graph_ref(self, found: list[Token], index: int) -> tuple[str, int] | None:
         """`DEFAULT`, `GRAPH <g>` or `<g>` at token `index`: the graph ('' for default) and the next index.

@@ -2,10 +2,11 @@
 
 A SPARQL update or a Graph Store write is first applied to a private copy of the store (`Trial`): a RocksDB
 checkpoint for the on-disk store (hard links, milliseconds at any size), an in-memory copy otherwise. The
-difference between the copy before and after, in the graphs the write may change, is the write's `Delta`. SHACL then validates the nodes the delta
-touches, with enough of their neighbourhood for the shapes to see types, evidence and time nodes (`check`),
-never the whole graph. Only a delta that conforms is applied to the real store, as one SPARQL update built by
-`delta_update`, so the store ends exactly as the copy did, or does not change at all.
+difference between the copy before and after, in the graphs the write may change, is the write's `Delta`.
+SHACL then validates the nodes the delta touches, with enough of their neighbourhood for the shapes to see
+types, evidence and time nodes (`check`), never the whole graph. Only a delta that conforms is applied to the
+real store, as one SPARQL update built by `delta_update`, so the store ends exactly as the copy did, or does
+not change at all.
 
 Blank nodes: `DELETE DATA` cannot name a blank node, and `INSERT DATA` mints new ones. A graph whose change
 removes a blank node triple, or adds one to a blank node that already existed, is therefore rewritten whole
