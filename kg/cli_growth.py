@@ -99,9 +99,10 @@ def register(app: typer.Typer) -> None:
         ambiguous = sum(1 for mention in mentions if len(mention.entities) > 1)
         console.print(f"{len(mentions)} mentions, {ambiguous} with several candidate entities")
         if draft is not None:
-            source_id = text_file.stem
-            if draft.name != f"{source_id}.yaml":
-                raise InputError(f"the draft must be named {source_id}.yaml (the source id)", file=str(draft))
+            # The facts file's name is the source id (`kg ingest` reads it so); the text goes to seeds/<id>.
+            source_id = draft.stem
+            if draft.suffix not in (".yaml", ".yml") or not source_id:
+                raise InputError("the draft is a YAML file named after the source id, e.g. 900_report.yaml")
             text_path = f"seeds/{source_id}{text_file.suffix or '.txt'}"
             write_draft(draft, source_id, text_path, text, mentions, set(index.ids))
             console.print(f"Draft written to {draft}: fill title and date, then write the facts.")

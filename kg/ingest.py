@@ -9,6 +9,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -152,7 +153,7 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     graph_iri = source_graph(source_id)
     if str(graph_iri) in _source_graphs(store):
         raise InputError(f"source '{source_id}' is already in the store; `kg retract {source_id}` first")
-    meta = (load_yaml(facts_path) or {}).get("source") or {}
+    meta = source_meta(facts_path)
     text_file = source_text_file(meta, source_id)
     ontology = load_ontology(settings)
     compiler = Compiler(Vocabulary.from_ontology(ontology), settings.project_dir, index_from_store(store))
@@ -169,6 +170,19 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     activity = record_activity("ingest", source_id, files, generated=RES[f"source/{source_id}"])
     store.update(" ;\n".join([insert_update({graph_iri: new_graph, HISTORY_GRAPH: activity}), *changes]))
     return report
+
+
+def source_meta(facts_path: Path) -> dict[str, Any]:
+    """The `source:` block of a facts file; anything but a YAML mapping holding one is refused."""
+    doc = load_yaml(facts_path)
+    meta = doc.get("source") if isinstance(doc, dict) else None
+    if not isinstance(meta, dict):
+        raise InputError(
+            "not a facts file: expected a YAML mapping with a 'source:' block (docs/authoring.md)",
+            file=str(facts_path),
+            line=1,
+        )
+    return meta
 
 
 def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
@@ -285,7 +299,7 @@ def _remove_files(settings: Settings, source_id: str) -> list[Path]:
     facts = settings.facts_dir / "sources" / f"{source_id}.yaml"
     removed = []
     if facts.exists():
-        meta = (load_yaml(facts) or {}).get("source") or {}
+        meta = source_meta(facts)
         text = settings.project_dir / source_text_file(meta, source_id)
         for path in (facts, text):
             if path.exists():

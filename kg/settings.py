@@ -6,7 +6,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+def _default_project_dir() -> Path:
+    """The checkout this package lives in; for an installed copy (site-packages), the working folder."""
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+
+
+PROJECT_DIR = _default_project_dir()
 
 
 class Settings(BaseSettings):

@@ -169,13 +169,13 @@ class EmbeddedStore(Store):
         try:
             return self.ox.query(sparql, **options)
         except SyntaxError as error:
-            raise QueryError(sparql_syntax_message(error)) from error
+            raise QueryError(sparql_syntax_message(error, sparql)) from error
 
     def update(self, sparql: str) -> None:
         try:
             self.ox.update(sparql)
         except SyntaxError as error:
-            raise QueryError(sparql_syntax_message(error)) from error
+            raise QueryError(sparql_syntax_message(error, sparql)) from error
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = export_format(fmt, graph)
@@ -255,7 +255,8 @@ class RemoteStore(Store):
         except httpx.HTTPError as error:
             raise StoreUnavailable(f"remote store at {url} cannot be reached: {error}") from error
         if response.status_code == 400:
-            raise QueryError(_remote_message(response.text) or "the remote store refused the request")
+            sent = data.get("query") or data.get("update") or ""
+            raise QueryError(_remote_message(response.text, sent) or "the remote store refused the request")
         if response.status_code >= 300:
             raise StoreUnavailable(
                 f"remote store at {url} answered {response.status_code}: {response.text[:500]}"
@@ -328,7 +329,8 @@ class RemoteStore(Store):
             text = response.read().decode("utf-8", "replace").strip()
             response.close()
             if response.status_code == 400:
-                raise QueryError(_remote_message(text) or "the remote store refused the query")
+                sent = str(params.get("query") or params.get("update") or "")
+                raise QueryError(_remote_message(text, sent) or "the remote store refused the query")
             raise StoreUnavailable(f"remote store at {url} answered {response.status_code}: {text[:500]}")
         return response
 
@@ -478,10 +480,10 @@ def _as_triples(parsed: Iterable[Any]) -> Iterator[ox.Triple]:
         yield item.triple if isinstance(item, ox.Quad) else item
 
 
-def _remote_message(text: str) -> str:
-    """A remote store's 400 message; Oxigraph's parser messages are phrased as ours."""
+def _remote_message(text: str, sent: str = "") -> str:
+    """A remote store's 400 message; Oxigraph's parser messages (about `sent`) are phrased as ours."""
     text = text.strip()
-    return sparql_syntax_message(SyntaxError(text)) if text.startswith("error at ") else text
+    return sparql_syntax_message(text, sent) if text.startswith("error at ") else text
 
 
 class _ResponseReader(io.RawIOBase):

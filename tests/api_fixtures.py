@@ -10,18 +10,15 @@ Load with `pytest_plugins = ["api_fixtures"]` (tests/ is on sys.path through its
 import http.server
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from processes import Server, free_port, program, start_server
 
 from kg.build import build
 from kg.settings import PROJECT_DIR, Settings
@@ -30,61 +27,6 @@ from kg.store import RemoteStore
 TOKEN = "test-token-1f3a"
 QUERY_TIMEOUT_S = 3.0
 MAX_RESULT_BYTES = 200_000
-START_TIMEOUT_S = 180.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A process serving HTTP at `url`, with the file its output goes to."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    name: str = ""
-    token: str | None = TOKEN
-
-    def stop(self) -> None:
-        """Stop the process by its id: SIGTERM, then SIGKILL after 15 s."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The end of the server's output, for failure messages."""
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    @property
-    def auth(self) -> dict[str, str]:
-        """The header that authorises a write."""
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def wait_until_up(server: Server, probe: str, timeout: float = START_TIMEOUT_S) -> None:
-    """Poll `probe` until it answers 200; fail with the server's log if the process dies or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            if httpx.get(probe, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"{server.name} did not answer within {timeout} s:\n{server.log_tail()}")
 
 
 def start_app(folder: Path, name: str, *, supervised: bool = False, **settings: str) -> Server:
@@ -94,29 +36,37 @@ def start_app(folder: Path, name: str, *, supervised: bool = False, **settings: 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env |= {"KG_DATA_DIR": str(folder / "store"), "PYTHONUNBUFFERED": "1"}
     env |= {f"KG_{key.upper()}": value for key, value in settings.items()}
-    log = folder / "uvicorn.log"
-    program = ["api.supervisor"] if supervised else ["uvicorn", "api.main:app"]
-    command = [sys.executable, "-m", *program, "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log, name, settings.get("write_token"))
-    wait_until_up(server, f"{server.url}/status")
-    return server
+    program_args = ["api.supervisor"] if supervised else ["uvicorn", "api.main:app"]
+    command = [sys.executable, "-m", *program_args, "--host", "127.0.0.1", "--port", str(port)]
+    return start_server(
+        command,
+        port=port,
+        probe="/status",
+        log=folder / "uvicorn.log",
+        name=name,
+        env=env,
+        cwd=PROJECT_DIR,
+        token=settings.get("write_token"),
+    )
 
 
 def start_oxigraph(folder: Path, *, union_default_graph: bool) -> Server:
     """`oxigraph serve` (the PyPI `oxigraph` package) on a free port, storing under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    command = ["oxigraph", "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
+    command = [
+        program("oxigraph"),
+        "serve",
+        "--location",
+        str(folder / "data"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     if union_default_graph:
         command.append("--union-default-graph")
-    log = folder / "oxigraph.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log, "oxigraph serve", None)
-    wait_until_up(server, f"{server.url}/query?query=ASK%7B%7D")
-    return server
+    return start_server(
+        command, port=port, probe="/query?query=ASK%7B%7D", log=folder / "oxigraph.log", name="oxigraph serve"
+    )
 
 
 @dataclass

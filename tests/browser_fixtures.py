@@ -15,11 +15,7 @@ import atexit
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +23,9 @@ from typing import Any
 
 import httpx
 import pytest
+from api_fixtures import start_app
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from processes import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "api" / "static" / "dist"
@@ -58,15 +56,7 @@ MARKUP_TURTLE = f"""
 # ------------------------------------------------------------------------------------------ the server
 
 
-@dataclass
-class LiveServer:
-    """A running `uvicorn api.main:app`: its base URL and process."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
+LiveServer = Server
 _SERVER: dict[str, LiveServer] = {}
 
 
@@ -81,49 +71,13 @@ def build_front_end() -> None:
     subprocess.run([npm, "run", "build", "--prefix", "web"], cwd=ROOT, check=True)
 
 
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def live_server(tmp_root: Path) -> LiveServer:
     """The one server of the test session, started on first use and stopped by its process id at exit."""
     if "server" in _SERVER:
         return _SERVER["server"]
     build_front_end()
-    port = free_port()
-    log = tmp_root / "server.log"
-    env = {
-        **os.environ,
-        "KG_DATA_DIR": str(tmp_root / "store"),
-        "KG_WRITE_TOKEN": TOKEN,
-        "KG_MEMORY": "false",
-    }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
-    atexit.register(stop_server, server)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server stopped at start:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(server.url + "/api/graph", timeout=10).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    else:
-        stop_server(server)
-        pytest.fail(f"the server did not answer within 600 s:\n{log.read_text()[-3000:]}")
+    server = start_app(tmp_root, "app (browser tests)", write_token=TOKEN)
+    atexit.register(server.stop)
     response = httpx.put(
         server.url + "/store",
         params={"graph": FIXTURE_GRAPH},
@@ -134,16 +88,6 @@ def live_server(tmp_root: Path) -> LiveServer:
     assert response.status_code in (201, 204), response.text
     _SERVER["server"] = server
     return server
-
-
-def stop_server(server: LiveServer) -> None:
-    """Stop the server by its process id."""
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
 
 
 @pytest.fixture(scope="session")
@@ -158,10 +102,27 @@ def playwright() -> Iterator[Playwright]:
         yield pw
 
 
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when Chromium is installed."""
+    if Path(CHROMIUM).is_file():
+        return None
+    return (
+        f"no Chromium at {CHROMIUM}: install Debian's (`sudo apt-get install chromium`, which `make test` does "
+        "when run as root) or point KG_CHROMIUM at an existing Chromium"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, every browser test is skipped with the reason (counted in the summary, never silent)."""
+    reason = chromium_missing()
+    if reason:
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (or set KG_CHROMIUM)")
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()

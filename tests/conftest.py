@@ -1,5 +1,6 @@
 """Shared fixtures: settings pointing at temporary folders, and one built store for the session."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,29 @@ from kg.store import EmbeddedStore
 
 # Real servers (uvicorn with the embedded store, oxigraph serve as a remote store) for the API tests.
 pytest_plugins = ["api_fixtures", "browser_fixtures"]
+
+# CI (`.ci/run`) sets this: a skipped test fails the run, so no module can quietly stop being tested.
+FAIL_ON_SKIP = "KG_TEST_FAIL_ON_SKIP"
+
+
+def skipped_reports(config: pytest.Config) -> list[pytest.TestReport]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return reporter.stats.get("skipped", []) if reporter else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With KG_TEST_FAIL_ON_SKIP set, a run that skipped any test fails."""
+    if os.environ.get(FAIL_ON_SKIP) and skipped_reports(session.config):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say why a run with skipped tests failed under KG_TEST_FAIL_ON_SKIP."""
+    skipped = skipped_reports(config)
+    if os.environ.get(FAIL_ON_SKIP) and skipped:
+        terminalreporter.write_sep(
+            "=", f"FAILED: {len(skipped)} tests skipped while {FAIL_ON_SKIP} is set", red=True
+        )
 
 
 @pytest.fixture(scope="session")

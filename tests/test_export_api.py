@@ -7,66 +7,26 @@ builds the graph at start), and is stopped by its process id.
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import networkx as nx
 import pytest
+from api_fixtures import start_app
 from rdflib import Graph
 
-from kg.settings import PROJECT_DIR
 from kg.store import EmbeddedStore
 
-START_TIMEOUT_S = 180
 RES = "https://w3id.org/syria-kg/id/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("analytics-api")
-    port = free_port()
-    env = os.environ | {"KG_DATA_DIR": str(folder / "store")}
-    env.pop("KG_MEMORY", None)
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
-    with (folder / "server.log").open("wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    running = start_app(tmp_path_factory.mktemp("analytics-api"), "app (analytics)")
     try:
-        _wait_until_up(base, process, folder / "server.log")
-        yield base
+        yield running.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server stopped:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            httpx.get(f"{base}/api/blocs", timeout=5)
-            return
-        except httpx.TransportError:
-            time.sleep(0.5)
-    pytest.fail(
-        f"the server did not answer in {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}"
-    )
+        running.stop()
 
 
 def get(base: str, path: str, **params: str) -> httpx.Response:

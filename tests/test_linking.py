@@ -11,9 +11,6 @@ import csv
 import datetime as dt
 import http.server
 import json
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +21,8 @@ import pyoxigraph as ox
 import pytest
 import typer
 import yaml
+from api_fixtures import start_oxigraph
+from processes import free_port
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from typer.testing import CliRunner
@@ -46,7 +45,6 @@ from kg.settings import get_settings
 from kg.store import EmbeddedStore
 from kg.vocab import RES
 
-OXIGRAPH = shutil.which("oxigraph")
 UA = "syria-kg-tests/1.0 (test suite; no network)"
 WIKIDATA_FIXTURE = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -93,52 +91,21 @@ wd:Q999999301 rdfs:label "Damascus"@en , "Damas"@fr ; schema:description "fixtur
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of a real `oxigraph serve` holding the Wikidata-shaped fixture."""
-    if OXIGRAPH is None:
-        pytest.fail("the `oxigraph` binary (PyPI package oxigraph) is needed: pip install -e '.[test]'")
-    folder = tmp_path_factory.mktemp("wikidata")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server = start_oxigraph(tmp_path_factory.mktemp("wikidata"), union_default_graph=False)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(
-                    f"oxigraph serve did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                )
-            time.sleep(0.1)
         loaded = httpx.post(
-            f"{base}/store?default",
+            f"{server.url}/store?default",
             content=WIKIDATA_FIXTURE.encode(),
             headers={"Content-Type": "text/turtle"},
             timeout=10,
         )
         assert loaded.status_code in (200, 201, 204), loaded.text
-        yield f"{base}/query"
+        yield f"{server.url}/query"
     finally:
-        process.terminate()  # by its process id, never by name
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()  # by its process id, never by name
 
 
 @pytest.fixture(scope="module")

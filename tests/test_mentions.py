@@ -132,12 +132,3 @@ def _compiler(settings: Settings) -> Compiler:
     finally:
         store.close()
     return Compiler(Vocabulary.from_ontology(load_ontology(settings)), settings.project_dir, index)
-
-
-def test_draft_must_be_named_after_the_source(project_copy: Path, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["build"]).exit_code == 0
-    text_file = tmp_path / "951_x.txt"
-    text_file.write_text("SYNTHETIC TEST TEXT about Hezbollah.", encoding="utf-8")
-    result = runner.invoke(app, ["mentions", str(text_file), "--draft", str(tmp_path / "other.yaml")])
-    assert result.exit_code == 2
-    assert "951_x.yaml" in result.output

@@ -26,6 +26,7 @@ from api.negotiation import FORMATS, Format, choose, parse_media_type
 from api.query_guard import check_query, check_update
 from api.results import ChunkWriter, write_answer, write_triples
 from api.writes import require_write_token
+from kg.errors import QueryError, sparql_syntax_message
 from kg.settings import Settings
 from kg.sparql_text import with_using, written_graphs
 from kg.store import QueryDataset, Store
@@ -220,7 +221,10 @@ async def run_update(
         )
 
     def operation(scratch: ox.Store) -> None:
-        scratch.update(update, base_iri=endpoint)
+        try:
+            scratch.update(update, base_iri=endpoint)
+        except SyntaxError as error:
+            raise QueryError(sparql_syntax_message(error, update)) from error
 
     writer = request.app.state.writer
     outcome = await request.app.state.runner.call(
