@@ -29,7 +29,7 @@ from kg.validate import load_shapes, validate
 from kg.vocab import PREFIXES
 
 app = typer.Typer(help="Build, check, query and serve the Syrian war knowledge graph.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)  # lines are never folded: output is read by people and by scripts
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 BUILD_STEPS = 7
@@ -55,8 +55,12 @@ def opened_store(settings: Settings) -> Iterator[Store]:
     try:
         store = open_store(settings)
     except OSError as error:
+        # The on-disk store admits one process: a running `kg serve` holds it until it stops.
         raise StoreUnavailable(
-            f"cannot open the store at {settings.data_dir} ({error}); is `kg serve` running on it?"
+            f"cannot open the store at {settings.data_dir} ({error}); is `kg serve` running on it? Then "
+            f"query it over HTTP (curl http://{settings.host}:{settings.port}/sparql "
+            "--data-urlencode 'query=...'), or work beside it: `kg serve --memory` leaves the on-disk store "
+            "free, and KG_MEMORY=true or another KG_DATA_DIR gives a command a store of its own"
         ) from error
     try:
         yield store
@@ -119,12 +123,37 @@ def validate_command(
     for path in files:
         if not path.exists():
             raise InputError("file not found", file=str(path))
+    facts_files = [path for path in files if path.suffix in FACTS_SUFFIXES]
+    if facts_files:
+        validate_facts_files(settings, facts_files, others=len(files) - len(facts_files))
+        return
     ontology = parse_turtle_files(sorted(settings.ontology_dir.glob("*.ttl")))
     report = validate(parse_turtle_files(files), load_shapes(settings.shapes_dir), ontology)
     if not report.conforms:
         console.print(report.text, highlight=False, markup=False)
         raise typer.Exit(1)
     console.print(f"[green]Conforms:[/] {', '.join(map(str, files))}")
+
+
+FACTS_SUFFIXES = (".yaml", ".yml")
+
+
+def validate_facts_files(settings: Settings, files: list[Path], *, others: int) -> None:
+    """Facts files (YAML) are checked as what they are: the authored facts, compiled and validated together."""
+    facts_dir = settings.facts_dir.resolve()
+    outside = [path for path in files if not path.resolve().is_relative_to(facts_dir)]
+    if outside or others:
+        raise InputError(
+            f"{(outside or files)[0]} is a facts file: give Turtle files, or run `kg validate` alone to check "
+            f"the authored facts in {settings.facts_dir} together; a new source's facts are checked by "
+            "`kg ingest FACTS.yaml TEXT`, which changes nothing when they fail"
+        )
+    with progress_steps(BUILD_STEPS) as step:
+        assemble(settings, step)  # raises ValidationFailed (exit 1) with the report
+    names = ", ".join(map(str, files))
+    console.print(
+        f"[green]Conforms:[/] {names}, checked with the other authored facts (they refer to each other)."
+    )
 
 
 @app.command("query")
@@ -141,14 +170,33 @@ def query_command(
     }
     if output not in (*media_types, "table"):
         raise InputError(f"unknown format '{output}' (table, csv, tsv or json)")
-    path = Path(query)
-    text = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.exists() else query
+    text = query_text(query)
     with opened_store(get_settings()) as store:
         if output != "table":
             sys.stdout.write(store.query_bytes(text, media_types[output]).decode("utf-8"))
             return
         answer = json.loads(store.query_bytes(text))
     print_answer(answer)
+
+
+def query_text(argument: str) -> str:
+    """The query itself, or the text of the file it names: a `.rq` name or a path (no spaces, no braces).
+
+    >>> query_text("ASK { ?s ?p ?o }")
+    'ASK { ?s ?p ?o }'
+    """
+    names_a_file = argument.endswith(".rq") or not any(c.isspace() or c == "{" for c in argument)
+    if not names_a_file:
+        return argument
+    path = Path(argument)
+    if not path.is_file():
+        raise InputError(
+            f"no such file: {argument} (give a SPARQL query in quotes, or the path of a .rq file)"
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read the query: {error}", file=argument) from error
 
 
 def print_answer(answer: dict[str, Any]) -> None:
@@ -238,30 +286,37 @@ def ingest_command(
     for path in (facts, text):
         if not path.is_file():
             raise InputError("file not found", file=str(path))
+    if facts.suffix not in FACTS_SUFFIXES:
+        swapped = " (the arguments look swapped)" if text.suffix in FACTS_SUFFIXES else ""
+        raise InputError(
+            f"the facts file comes first and is YAML{swapped}: kg ingest FACTS.yaml TEXT", file=str(facts)
+        )
     with opened_store(get_settings()) as store:
         report = ingest(get_settings(), store, facts, text)
     print_ingest_report(report)
 
 
 def print_ingest_report(report: IngestReport) -> None:
-    """What an ingest (or an import) changed."""
+    """What an ingest (or an import) changed: one summary line, then the new entities and the files written."""
+    console.print(ingest_summary_line(report), highlight=False)
+    details = {"derived triples added": report.derived_added, "inferred triples added": report.inferred_added}
+    console.print(" · ".join(f"{name} {count:,}" for name, count in details.items()), highlight=False)
+    if report.summary.new_entities:
+        console.print("New entities: " + ", ".join(report.summary.new_entities), highlight=False)
+    console.print("Files: " + ", ".join(report.files), highlight=False)
+
+
+def ingest_summary_line(report: IngestReport) -> str:
+    """`Ingested ID: new entities 1 · statements 3 · …`, events and quantities only when there are some."""
     summary = report.summary
-    print_counts(
-        f"Ingested {summary.source_id}",
-        {
-            "new entities": len(summary.new_entities),
-            "statements": summary.statements,
-            "corroborations": summary.corroborations,
-            "contradictions": summary.contradictions,
-            "events": summary.events,
-            "quantities": summary.quantities,
-            "derived triples added": report.derived_added,
-            "inferred triples added": report.inferred_added,
-        },
-    )
-    if summary.new_entities:
-        console.print("New entities: " + ", ".join(summary.new_entities))
-    console.print("Files: " + ", ".join(report.files))
+    counts = {
+        "new entities": len(summary.new_entities),
+        "statements": summary.statements,
+        "corroborations": summary.corroborations,
+        "contradictions": summary.contradictions,
+    }
+    counts |= {name: n for name, n in (("events", summary.events), ("quantities", summary.quantities)) if n}
+    return f"Ingested {summary.source_id}: " + " · ".join(f"{name} {n:,}" for name, n in counts.items())
 
 
 @app.command("retract")
@@ -302,11 +357,17 @@ def serve_command(
     """Serve the SPARQL endpoint and the graph browser (builds the graph first if the store is empty)."""
     settings = get_settings()
     environment = {**os.environ, **({"KG_MEMORY": "true"} if memory else {})}
-    # The supervisor restarts the server if Oxigraph aborts the process (see api/supervisor.py); it runs as a
-    # separate program so that kg never imports api.
+    # The supervisor restarts the server if Oxigraph aborts the process, reports a taken port (exit 2) and
+    # stops the server on SIGTERM or Ctrl-C (see api/supervisor.py); it runs as a separate program so that kg
+    # never imports api.
     command = [sys.executable, "-m", "api.supervisor", "--host", host or settings.host]
-    command += ["--port", str(port or settings.port)]
-    raise typer.Exit(subprocess.call(command, env=environment))
+    command += ["--port", str(settings.port if port is None else port)]  # 0 is refused, not the default
+    if os.name != "posix":  # no exec that keeps the process id
+        raise typer.Exit(subprocess.call(command, env=environment))
+    # It replaces this process: the pid a user or a service manager signals is the supervisor's.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, command, environment)
 
 
 # Commands of the other areas register themselves on the same app (their modules import this one).
