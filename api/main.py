@@ -5,9 +5,11 @@ graph into it when it holds no named graph yet. Routes live in api/routers/; api
 """
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,19 +25,44 @@ from api.writes import Writer
 from kg.build import build
 from kg.errors import KGError
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store import Store, open_store
 
 log = logging.getLogger("uvicorn.error")  # shown by `kg serve` and uvicorn's default logging
+
+
+def exit_at_start(message: str, code: int) -> NoReturn:
+    """End the process with one readable line: raised from a lifespan, an error is logged with its traceback."""
+    log.error("%s", message)
+    logging.shutdown()
+    os._exit(code)
+
+
+def open_or_exit(settings: Settings) -> Store:
+    """The configured store; a store another process holds, or a remote store out of reach, ends the start."""
+    try:
+        return open_store(settings)
+    except OSError as error:  # RocksDB's lock: one process per on-disk store
+        exit_at_start(
+            f"cannot open the store at {settings.data_dir} ({error}): another `kg serve` or `kg` command holds "
+            "it; stop it, or serve another store (KG_DATA_DIR=…, or `kg serve --memory`)",
+            2,
+        )
+    except KGError as error:
+        exit_at_start(f"cannot open the store: {error}", error.exit_code)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the store (building the graph into an empty one), share it, close it at shutdown."""
     settings = Settings()  # read now: `kg serve --memory` sets KG_MEMORY after the CLI read its settings
-    store = open_store(settings)
+    store = open_or_exit(settings)
     if not store.named_graph_iris():
         log.info("the store holds no graph: building it (kg build)")
-        build(settings, store, lambda step: log.info("build: %s", step))
+        try:
+            build(settings, store, lambda step: log.info("build: %s", step))
+        except KGError as error:
+            store.close()
+            exit_at_start(f"the graph cannot be built: {error}", error.exit_code)
     app.state.settings, app.state.store = settings, store
     app.state.runner = Runner(settings)
     app.state.counts = Counts(store)

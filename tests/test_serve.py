@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import copy_project
+from processes import free_port
 
 from kg.build import build
 from kg.settings import PROJECT_DIR, Settings
@@ -49,13 +51,6 @@ class Serving:
 
     def running_workers(self) -> list[tuple[int, str]]:
         return [worker for worker in self.workers if running(worker)]
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve_environment(data_dir: Path, **settings: str) -> dict[str, str]:
@@ -343,9 +338,29 @@ def test_a_server_that_cannot_start_is_not_restarted(
     finally:
         holder.close()
     output = serving.output()
-    assert code == 3, output  # uvicorn's exit code for a failed start-up
+    assert code == 2, output
+    assert "another `kg serve` or `kg` command holds it" in output and "KG_DATA_DIR" in output
     assert output.count("not starting it again") == 1, output
     assert "; starting it again" not in output
+    assert "Traceback" not in output
+
+
+def test_a_graph_that_cannot_be_built_ends_the_start_with_the_reason(
+    start_serve: Callable[..., Serving], tmp_path: Path
+) -> None:
+    """Broken facts: one line naming the file, exit 2 as for `kg build`, no traceback, no restart."""
+    project = copy_project(PROJECT_DIR, tmp_path / "project")
+    facts = project / "kg/data/sources/000_d738c459d04f11ab.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("statements:", "statements: [", 1), "utf-8")
+    serving = start_serve(tmp_path / "store", KG_PROJECT_DIR=str(project))
+    try:
+        code = serving.process.wait(START_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"kg serve still runs on a broken project:\n{serving.output()}")
+    output = serving.output()
+    assert code == 2, output
+    assert "the graph cannot be built" in output and "000_d738c459d04f11ab.yaml" in output
+    assert "Traceback" not in output
 
 
 @pytest.mark.slow
