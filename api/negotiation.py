@@ -134,6 +134,9 @@ def _quality(value: str) -> float:
 def negotiate(candidates: Sequence[Format], accept: str | None) -> Format | None:
     """The candidate the Accept header prefers (see the module's rules); None when it accepts none of them.
 
+    Remembered for the last few hundred (candidates, header) pairs: clients send the same few headers, and
+    each answer to `/sparql` negotiates once.
+
     >>> from kg.formats import JSON_LD, TURTLE
     >>> negotiate([TURTLE, JSON_LD], "text/turtle;q=0.5, application/ld+json").name
     'jsonld'
@@ -144,6 +147,11 @@ def negotiate(candidates: Sequence[Format], accept: str | None) -> Format | None
     >>> negotiate([TURTLE, JSON_LD], "image/png") is None
     True
     """
+    return _negotiate(tuple(candidates), accept)
+
+
+@lru_cache(maxsize=512)
+def _negotiate(candidates: tuple[Format, ...], accept: str | None) -> Format | None:
     ranges = parse_accept(accept)
     if not ranges:
         return candidates[0] if candidates else None
@@ -193,8 +201,12 @@ def choose(
     >>> choose("results", "*/*").media_type
     'application/sparql-results+json'
     """
-    candidates = [f for f in formats(kind) if f.holds_datasets or not datasets_only]
-    return choose_among(candidates, accept, format_param)
+    return choose_among(_candidates(kind, datasets_only), accept, format_param)
+
+
+@lru_cache(maxsize=16)
+def _candidates(kind: Kind, datasets_only: bool) -> tuple[Format, ...]:
+    return tuple(f for f in formats(kind) if f.holds_datasets or not datasets_only)
 
 
 def body_format(content_type: str | None) -> ox.RdfFormat:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 Kind = Literal["results", "graph", "page", "message"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each format is one object of the table: compared and hashed by identity
 class Format:
     """One format: the names `--format` and `format=` take, its media types, suffixes and pyoxigraph format."""
 
