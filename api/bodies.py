@@ -14,21 +14,14 @@ from email.parser import BytesParser
 import pyoxigraph as ox
 from fastapi import Request
 
-from api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from api.negotiation import body_format, parse_media_type
+from api.errors import BadRequest, PayloadTooLarge
+from api.negotiation import UnsupportedMediaType, body_format, parse_media_type
 from kg.errors import InputError
+from kg.formats import formats
 
 UTF8_NAMES = ("utf-8", "utf8")
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s[^>]*(&|\bSYSTEM\b|\bPUBLIC\b)", re.IGNORECASE)
-EXTENSIONS = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "owl": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-    "n3": "text/n3",
-}
+EXTENSIONS = {suffix: f.media_type for f in formats("graph") for suffix in f.suffixes}
 
 
 async def read_body(request: Request, limit: int) -> bytes:

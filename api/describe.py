@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from api.negotiation import FORMATS
+from kg.formats import JSON_LD, N3, N_TRIPLES, RDF_XML, TURTLE, formats
 from kg.store import Store
 from kg.vocab import BASE, PREFIXES, RES
 
@@ -29,27 +29,7 @@ COUNTS_TTL_S = 30.0
 DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS_NS, "dcterms": DCTERMS} | {
     name: str(PREFIXES[name]) for name in ("kg", "xsd", "rdf")
 }
-# W3C format IRIs of the media types the server writes.
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF_XML",
-    "application/ld+json": "JSON-LD",
-    "application/n-quads": "N-Quads",
-    "application/trig": "TriG",
-    "text/n3": "N3",
-}
-INPUT_FORMATS = (
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-    "text/n3",
-)
+INPUT_FORMATS = (TURTLE, N_TRIPLES, RDF_XML, JSON_LD, N3)
 VOCABULARIES = ("kg", "prov", "time", "org", "skos", "oa", "dcterms", "geo")
 
 
@@ -135,10 +115,10 @@ def service_description(base_url: str, counts: Counts) -> list[ox.Triple]:
     add(endpoint, SD + "endpoint", endpoint)
     add(endpoint, SD + "supportedLanguage", _iri(SD + "SPARQL11Query"))
     add(endpoint, SD + "supportedLanguage", _iri(SD + "SPARQL11Update"))
-    for fmt in FORMATS:
-        add(endpoint, SD + "resultFormat", _iri(FORMATS_NS + FORMAT_IRIS[fmt.media_type]))
-    for media_type in INPUT_FORMATS:
-        add(endpoint, SD + "inputFormat", _iri(FORMATS_NS + FORMAT_IRIS[media_type]))
+    for fmt in (*formats("results"), *formats("graph")):
+        add(endpoint, SD + "resultFormat", _iri(f"{FORMATS_NS}{fmt.w3c}"))
+    for fmt in INPUT_FORMATS:
+        add(endpoint, SD + "inputFormat", _iri(f"{FORMATS_NS}{fmt.w3c}"))
     add(endpoint, SD + "feature", _iri(SD + "UnionDefaultGraph"))
     add(endpoint, SD + "feature", _iri(SD + "EmptyGraphs"))
     add(endpoint, SD + "defaultEntailmentRegime", _iri("http://www.w3.org/ns/entailment/Simple"))

@@ -1,8 +1,10 @@
 """Errors that only HTTP has, in the project's hierarchy (kg.errors.KGError), and the one handler for all.
 
 Every KGError carries its `http_status`; `kg_error_handler` turns any of them into a short answer: JSON
-`{"error": "..."}` or plain text, as the client's Accept header prefers, with no body at all for HEAD.
-A failed SHACL check (`ValidationFailed`, 422) also carries the report, as text and Turtle.
+`{"error": "..."}` or plain text, as the client's Accept header prefers (negotiated like every answer, by
+api/negotiation.py; a browser asking for HTML gets text), with no body at all for HEAD. A failed SHACL check
+(`ValidationFailed`, 422) also carries the report, as text and Turtle. The errors of negotiation itself (406,
+415) are declared in api/negotiation.py.
 """
 
 import json
@@ -10,7 +12,13 @@ import json
 from fastapi import Request
 from fastapi.responses import Response
 
+from api.negotiation import negotiate
 from kg.errors import KGError, ValidationFailed
+from kg.formats import MESSAGE_JSON, MESSAGE_TEXT, TURTLE
+
+# What an error body can be, in order of preference; a failed SHACL check can also send its report as Turtle.
+MESSAGE_FORMATS = (MESSAGE_JSON, MESSAGE_TEXT)
+REPORT_FORMATS = (MESSAGE_JSON, MESSAGE_TEXT, TURTLE)
 
 
 class BadRequest(KGError):
@@ -35,12 +43,6 @@ class NotFound(KGError):
     http_status = 404
 
 
-class NotAcceptable(KGError):
-    """No format the client accepts can carry the answer."""
-
-    http_status = 406
-
-
 class PayloadTooLarge(KGError):
     """A request body or query over the configured size."""
 
@@ -54,12 +56,6 @@ class ResultTooLarge(KGError):
     """
 
     http_status = 413
-
-
-class UnsupportedMediaType(KGError):
-    """A request body whose media type or charset the endpoint does not read."""
-
-    http_status = 415
 
 
 class ServerError(KGError):
@@ -85,23 +81,19 @@ def kg_error_handler(request: Request, error: Exception) -> Response:
         headers.setdefault("Retry-After", "5")
     if request.method == "HEAD":
         return Response(status_code=status, headers=headers)
-    accept = request.headers.get("accept", "")
+    accept = request.headers.get("accept")
     if isinstance(error, ValidationFailed):
-        if "text/turtle" in accept:
-            return Response(error.turtle, status, headers, media_type="text/turtle")
-        if _prefers_text(accept):
-            return Response(error.text, status, headers, media_type="text/plain")
+        fmt = negotiate(REPORT_FORMATS, accept) or REPORT_FORMATS[0]
+        if fmt is TURTLE:
+            return Response(error.turtle, status, headers, media_type=fmt.media_type)
+        if fmt is MESSAGE_TEXT:
+            return Response(error.text, status, headers, media_type=fmt.media_type)
         body = {"error": "the write breaks the SHACL shapes; nothing was changed", "report_text": error.text}
         body["report_turtle"] = error.turtle
-        return Response(json.dumps(body, ensure_ascii=False), status, headers, media_type="application/json")
-    if _prefers_text(accept):
-        return Response(f"{error}\n", status, headers, media_type="text/plain")
+        return Response(json.dumps(body, ensure_ascii=False), status, headers, media_type=fmt.media_type)
+    fmt = negotiate(MESSAGE_FORMATS, accept) or MESSAGE_FORMATS[0]
+    if fmt is MESSAGE_TEXT:
+        return Response(f"{error}\n", status, headers, media_type=fmt.media_type)
     return Response(
-        json.dumps({"error": str(error)}, ensure_ascii=False), status, headers, "application/json"
+        json.dumps({"error": str(error)}, ensure_ascii=False), status, headers, media_type=fmt.media_type
     )
-
-
-def _prefers_text(accept: str) -> bool:
-    """Plain text for clients that ask for it (curl's */* gets JSON, a browser's text/html gets text)."""
-    accept = accept.lower()
-    return ("text/plain" in accept or "text/html" in accept) and "json" not in accept

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 from fastapi.responses import Response, StreamingResponse
 
 from api.errors import Busy, ServerError
-from api.negotiation import Format
 from kg.errors import KGError, QueryTimeout
+from kg.formats import Format
 from kg.settings import Settings
 
 threading.stack_size(512 * 1024 * 1024)

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from api.errors import ResultTooLarge
-from api.negotiation import Format
+from kg.formats import Format
 from kg.store import QueryAnswer
 from kg.vocab import PREFIXES
 

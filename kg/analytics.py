@@ -853,7 +853,7 @@ class Analysis:
         return min(members, key=lambda node: (-inside.degree(node, weight="positive"), node))
 
 
-def analyse(graph: nx.Graph) -> Analysis:
+def analyse_network(graph: nx.Graph) -> Analysis:
     """Blocs, confidence, evidence, brokers, centrality and balance of an undirected signed graph."""
     partition = signed_blocs(graph)
     degree, betweenness = centrality(graph)
@@ -1049,7 +1049,7 @@ def edge_json(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
 def blocs_report(record: Record, options: Options) -> dict[str, Any]:
     """The analysis of one window as JSON: what `kg blocs --format json` prints and `/api/blocs` serves."""
     directed, undirected = network(record, options)
-    analysis = analyse(undirected)
+    analysis = analyse_network(undirected)
     return {
         "parameters": options.parameters(),
         "algorithm": ALGORITHM,

@@ -538,7 +538,7 @@ class Compiler:
             )
         return stance
 
-    def _speaker_andparse_date(self, ctx: "_SourceContext", entry: dict[str, Any]) -> tuple[URIRef, Literal]:
+    def _speaker_and_date(self, ctx: "_SourceContext", entry: dict[str, Any]) -> tuple[URIRef, Literal]:
         """Who says it (default: the source's author) and when (default: the source's date)."""
         line = entry.get(LINE_KEY)
         speaker = self._ref(entry["by"], "by", ctx.file, line) if entry.get("by") else ctx.author
@@ -552,7 +552,7 @@ class Compiler:
         line = entry.get(LINE_KEY)
         graph = ctx.graph
         graph.add((node, KG.stance, STANCES[self._stance(entry, ctx)]))
-        speaker, said_on = self._speaker_andparse_date(ctx, entry)
+        speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((node, PROV.wasAttributedTo, speaker))
         graph.add((node, KG.statedOn, said_on))
         if entry.get("time") is not None:
@@ -594,7 +594,7 @@ class Compiler:
         graph.add((evidence, RDF.type, KG.Evidence))
         graph.add((evidence, OA.hasSource, ctx.node))
         # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
-        speaker, said_on = self._speaker_andparse_date(ctx, entry)
+        speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((evidence, PROV.wasAttributedTo, speaker))
         graph.add((evidence, DCTERMS.date, said_on))
         graph.add((evidence, OA.hasSelector, quote_selector))

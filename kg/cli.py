@@ -20,11 +20,12 @@ from rich.table import Table
 
 from kg.build import assemble, build
 from kg.errors import InputError, KGError, StoreUnavailable
+from kg.formats import named, names
 from kg.history import history
 from kg.ingest import IngestReport, ingest, retract
 from kg.rdfio import parse_turtle_files
 from kg.settings import Settings, get_settings
-from kg.store import RDF_FORMATS, Store, open_store
+from kg.store import Store, open_store
 from kg.validate import load_shapes, validate
 from kg.vocab import PREFIXES
 
@@ -160,20 +161,18 @@ def validate_facts_files(settings: Settings, files: list[Path], *, others: int) 
 @reports_errors
 def query_command(
     query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
-    output: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", "-f", help=f"table, {', '.join(names('results'))}.")
+    ] = "table",
 ) -> None:
     """Run a SPARQL query over all graphs and print the answer."""
-    media_types = {
-        "csv": "text/csv",
-        "tsv": "text/tab-separated-values",
-        "json": "application/sparql-results+json",
-    }
-    if output not in (*media_types, "table"):
-        raise InputError(f"unknown format '{output}' (table, csv, tsv or json)")
+    results_format = named("results", output)
+    if output != "table" and results_format is None:
+        raise InputError(f"unknown format '{output}' (table, {', '.join(names('results'))})")
     text = query_text(query)
     with opened_store(get_settings()) as store:
-        if output != "table":
-            sys.stdout.write(store.query_bytes(text, media_types[output]).decode("utf-8"))
+        if results_format is not None:
+            sys.stdout.write(store.query_bytes(text, results_format.media_type).decode("utf-8"))
             return
         answer = json.loads(store.query_bytes(text))
     print_answer(answer)
@@ -231,7 +230,7 @@ def shorten(binding: dict[str, str]) -> str:
 @reports_errors
 def export_command(
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of {', '.join(RDF_FORMATS)}.")
+        str, typer.Option("--format", "-f", help=f"One of {', '.join(names('graph'))}.")
     ] = "trig",
     graph: Annotated[str | None, typer.Option(help="IRI of one named graph.")] = None,
     output: Annotated[
@@ -239,8 +238,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Write the store (or one graph) as Turtle, N-Quads, TriG, JSON-LD, N-Triples or RDF/XML."""
-    if output_format not in RDF_FORMATS:
-        raise InputError(f"unknown format '{output_format}' (one of {', '.join(RDF_FORMATS)})")
+    if named("graph", output_format) is None:
+        raise InputError(f"unknown format '{output_format}' (one of {', '.join(names('graph'))})")
     with opened_store(get_settings()) as store:
         data = store.export(output_format, graph)
     if output:

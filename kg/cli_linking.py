@@ -12,16 +12,9 @@ from rich.table import Table
 
 from kg.enrich import enrich
 from kg.errors import InputError
-from kg.linking import (
-    SparqlClient,
-    accept,
-    load_entities,
-    reconcile,
-    store_slugs,
-    write_review,
-    yaml_fragment,
-)
+from kg.link_review import accept, load_entities, reconcile, store_slugs, write_review, yaml_fragment
 from kg.settings import get_settings
+from kg.wikidata import WikidataClient
 
 
 def register(app: typer.Typer) -> None:
@@ -72,9 +65,12 @@ def register(app: typer.Typer) -> None:
                 raise InputError(
                     "no entity to reconcile in the store: run `kg build` first (or check --only)"
                 )
-            client = SparqlClient.from_settings(settings, endpoint=endpoint, offline=offline)
+            client = WikidataClient.from_settings(settings, endpoint=endpoint, offline=offline)
             errors.print(f"Reconciling {len(entities)} entities against {client.endpoint} …")
-            results = reconcile(client, entities, settings.link_languages, limit)
+            try:
+                results = reconcile(client, entities, settings.link_languages, limit)
+            finally:
+                client.close()
         rows = write_review(out, entities, results)
         table = Table("entity", "best candidate", "label", "score", "suggested")
         for entity in entities:
@@ -103,9 +99,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fetch coordinates, country, inception, official name and heads of state for linked entities."""
         settings = get_settings()
-        client = SparqlClient.from_settings(settings, endpoint=endpoint, offline=offline)
+        client = WikidataClient.from_settings(settings, endpoint=endpoint, offline=offline)
         with opened_store(settings) as store:
-            report = enrich(store, client, settings.link_languages)
+            try:
+                report = enrich(store, client, settings.link_languages)
+            finally:
+                client.close()
         table = Table(
             "fact", "values", title=f"Enriched {report.entities} linked entities from {client.endpoint}"
         )

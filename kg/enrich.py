@@ -20,10 +20,10 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.linking import Answer, SparqlClient
 from kg.links import LINKS_GRAPH, WD, WDT, bind_prefixes
 from kg.store import Store
 from kg.vocab import GEO, GRAPH, KG, RES
+from kg.wikidata import WikidataAnswer, WikidataClient
 
 ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")
 # Declared here: some rdflib releases spell WGS84 with https, which is wrong (FINDINGS).
@@ -115,7 +115,7 @@ class EnrichmentReport:
 
 
 def enrich(
-    store: Store, client: SparqlClient, languages: Sequence[str], now: dt.datetime | None = None
+    store: Store, client: WikidataClient, languages: Sequence[str], now: dt.datetime | None = None
 ) -> EnrichmentReport:
     """Fetch the facts of every linked entity and replace the enrichment graph with them."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -138,7 +138,9 @@ def enrich(
     return EnrichmentReport(len({e.slug for e in linked}), counts, from_cache, queries)
 
 
-def _add_answer(graph: Graph, fact: Fact, wanted: Sequence[Linked], answer: Answer, now: dt.datetime) -> int:
+def _add_answer(
+    graph: Graph, fact: Fact, wanted: Sequence[Linked], answer: WikidataAnswer, now: dt.datetime
+) -> int:
     activity = URIRef(f"{RES}enrichment/run/{now.strftime('%Y%m%dT%H%M%SZ')}/{fact.pid}")
     query_node = URIRef(f"{RES}enrichment/query/{hashlib.sha256(answer.query.encode()).hexdigest()[:16]}")
     graph.add((activity, RDF.type, PROV.Activity))

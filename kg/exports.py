@@ -28,7 +28,7 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD, DefinedNamespace
 
-from kg.analytics import ALGORITHM, Analysis, Options, Record, Span, Tie, actor_slug, analyse, network
+from kg.analytics import ALGORITHM, Analysis, Options, Record, Span, Tie, actor_slug, analyse_network, network
 from kg.errors import InputError
 from kg.store import Store
 from kg.vocab import BASE, GRAPH, KG, RES
@@ -184,7 +184,7 @@ def _union(intervals: Iterable[list[Interval] | None]) -> list[Interval] | None:
 def export_graph(record: Record, options: Options) -> tuple[nx.DiGraph, Analysis]:
     """The directed signed network with plain attributes (bloc, confidence, sign, weights, intervals)."""
     directed, undirected = network(record, options)
-    analysis = analyse(undirected)
+    analysis = analyse_network(undirected)
     graph = nx.DiGraph(name=f"syria-kg signed actor network ({options.window.slug()})")
     for u, v, data in sorted(directed.edges(data=True)):
         graph.add_edge(u, v, **_edge_attributes(data["ties"], data))

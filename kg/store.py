@@ -22,18 +22,11 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.errors import QueryError, StoreUnavailable, sparql_syntax_message
+from kg.formats import N_TRIPLES, RESULTS_JSON, by_media_type, named
 from kg.settings import Settings
 from kg.sparql_text import analyse
 
-SPARQL_JSON = "application/sparql-results+json"
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+SPARQL_JSON = RESULTS_JSON.media_type
 
 
 class Store(ABC):
@@ -49,7 +42,7 @@ class Store(ABC):
 
     @abstractmethod
     def export(self, fmt: str, graph: str | None = None) -> bytes:
-        """Every quad (or the triples of one graph) in one of `RDF_FORMATS`."""
+        """Every quad (or the triples of one graph) in a graph format of `kg/formats.py`, by name."""
 
     def select(self, sparql: str) -> list[dict[str, dict[str, str]]]:
         """Rows of a SELECT as SPARQL JSON bindings (`row[var]["value"]`)."""
@@ -297,18 +290,20 @@ class RemoteStore(Store):
         accept = {
             "SELECT": SPARQL_JSON,
             "ASK": SPARQL_JSON,
-            "CONSTRUCT": "application/n-triples",
-            "DESCRIBE": "application/n-triples",
-        }.get(form or "", f"{SPARQL_JSON}, application/n-triples;q=0.9")
+            "CONSTRUCT": N_TRIPLES.media_type,
+            "DESCRIBE": N_TRIPLES.media_type,
+        }.get(form or "", f"{SPARQL_JSON}, {N_TRIPLES.media_type};q=0.9")
         response = self._stream(self.query_url, params, accept)
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         reader = _ResponseReader(response)
         try:
-            if media_type in GRAPH_FORMATS:
-                triples = _as_triples(ox.parse(reader, format=GRAPH_FORMATS[media_type]))
+            # Results first: application/json names SPARQL JSON here, not JSON-LD.
+            results_format = by_media_type(media_type, "results")
+            graph_format = by_media_type(media_type, "graph")
+            if results_format is None and graph_format is not None and graph_format.rdf is not None:
+                triples = _as_triples(ox.parse(reader, format=graph_format.rdf))
                 return QueryAnswer("triples", triples=triples, close=response.close)
-            results_format = RESULT_FORMATS.get(media_type, ox.QueryResultsFormat.JSON)
-            parsed = ox.parse_query_results(reader, format=results_format)
+            parsed = ox.parse_query_results(reader, format=(results_format or RESULTS_JSON).results)
         except SyntaxError as error:
             response.close()
             raise StoreUnavailable(f"the remote store sent an unreadable answer: {error}") from error
@@ -356,7 +351,7 @@ class RemoteStore(Store):
         response = self._stream(
             self.query_url,
             {"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"},
-            "application/n-triples",
+            N_TRIPLES.media_type,
         )
         triples = _as_triples(ox.parse(_ResponseReader(response), format=ox.RdfFormat.N_TRIPLES))
         return Answer(triples, close=response.close)
@@ -391,11 +386,13 @@ class RemoteStore(Store):
 
 
 def export_format(fmt: str, graph: str | None) -> ox.RdfFormat:
-    """The format an export is written in; a one-graph format needs one graph."""
-    rdf_format = RDF_FORMATS[fmt]
-    if graph is None and not rdf_format.supports_datasets:
+    """The format an export is written in (a name of `kg/formats.py`); a one-graph format needs one graph."""
+    found = named("graph", fmt)
+    if found is None or found.rdf is None:
+        raise QueryError(f"unknown RDF format '{fmt}'")
+    if graph is None and not found.holds_datasets:
         raise QueryError(f"{fmt} holds one graph: choose one with --graph, or use nquads or trig")
-    return rdf_format
+    return found.rdf
 
 
 def open_store(settings: Settings) -> Store:
@@ -512,31 +509,21 @@ class _ResponseReader(io.RawIOBase):
 
 # ------------------------------------------------------------------------------------------ helpers
 
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-
 
 def serialize_result(result: Any, media_type: str) -> bytes:
-    """Serialise a pyoxigraph query result in `media_type`, SPARQL results or RDF."""
+    """Serialise a pyoxigraph query result in `media_type`, SPARQL results or RDF (N-Triples for a
+    CONSTRUCT asked for in a results format)."""
     if isinstance(result, ox.QueryTriples):
-        if media_type in RESULT_FORMATS:
-            media_type = "application/n-triples"
-        return result.serialize(format=GRAPH_FORMATS[media_type])
-    if media_type not in RESULT_FORMATS:
+        graph_format = by_media_type(media_type, "graph")
+        if graph_format is None and by_media_type(media_type, "results") is not None:
+            graph_format = N_TRIPLES
+        if graph_format is None or graph_format.rdf is None:
+            raise QueryError(f"a CONSTRUCT or DESCRIBE answer cannot be written as {media_type}")
+        return result.serialize(format=graph_format.rdf)
+    results_format = by_media_type(media_type, "results")
+    if results_format is None or results_format.results is None:
         raise QueryError(f"a SELECT or ASK answer cannot be written as {media_type}")
-    return result.serialize(format=RESULT_FORMATS[media_type])
+    return result.serialize(format=results_format.results)
 
 
 def _quad_from_json(row: dict[str, dict[str, str]], graph: str | None) -> ox.Quad:

@@ -25,7 +25,7 @@ from kg.analytics import (
     Span,
     Tie,
     Window,
-    analyse,
+    analyse_network,
     blocs_report,
     diff,
     diff_report,
@@ -122,7 +122,7 @@ def test_an_unbalanced_triangle_is_listed_with_the_quote_of_each_edge() -> None:
 def test_confidence_is_the_share_of_edge_weight_that_agrees_with_the_placement() -> None:
     # x cooperates with a and b but fights c, all of one bloc: 2 of its 3 sources agree with its placement.
     ties = [*two_blocs(), tie("x", "a", 1), tie("x", "b", 1), tie("x", "c", -1)]
-    analysis = analyse(network(record(ties), Options())[1])
+    analysis = analyse_network(network(record(ties), Options())[1])
     assert analysis.partition["x"] == analysis.partition["a"]
     assert analysis.placements["x"].confidence == round(2 / 3, 3)
     assert [side.neighbour for side in analysis.placements["x"].against] == ["c"]

@@ -168,6 +168,81 @@ def test_nothing_acceptable_is_406(client: httpx.Client) -> None:
     assert construct.status_code == 406
 
 
+# Every answer negotiates by the same rules (api/negotiation.py over kg/formats.py): a query's results and
+# graphs, a Graph Store read, an IRI's page and an error body. An error keeps its status when nothing fits.
+ANSWERS = {
+    "select": ("/sparql", {"query": STATES}),
+    "construct": ("/sparql", {"query": f"CONSTRUCT WHERE {{ <{KG}id/russia> ?p ?o }}"}),
+    "store": ("/store", {"graph": f"{KG}graph/entities"}),
+    "page": ("/id/russia", {}),
+    "error": ("/sparql", [("query", STATES), ("query", STATES)]),  # 400 before any format is chosen
+}
+JSON_ERROR, TEXT_ERROR = "application/json", "text/plain"
+NEGOTIATIONS = [
+    (  # q-values
+        "text/turtle;q=0.5, application/ld+json",
+        {
+            "select": 406,
+            "construct": "application/ld+json",
+            "store": "application/ld+json",
+            "error": JSON_ERROR,
+        },
+    ),
+    (  # specificity: text/turtle is more specific than text/*
+        "text/*;q=0.1, text/turtle",
+        {"select": "text/csv", "construct": "text/turtle", "page": "text/turtle", "error": TEXT_ERROR},
+    ),
+    (
+        "*/*",
+        {
+            "select": "application/sparql-results+json",
+            "construct": "text/turtle",
+            "store": "text/turtle",
+            "page": "text/html",
+            "error": JSON_ERROR,
+        },
+    ),
+    (  # q=0 excludes what the wildcard lets in
+        "*/*;q=0.5, text/turtle;q=0, application/json;q=0",
+        {"construct": "application/n-triples", "store": "application/n-triples", "error": TEXT_ERROR},
+    ),
+    ("*/*;q=0.5, text/html;q=0", {"page": "text/turtle"}),
+    (  # parameters: charset must be UTF-8
+        "text/turtle;charset=iso-8859-1, application/n-triples;charset=utf-8;q=0.2",
+        {
+            "construct": "application/n-triples",
+            "store": "application/n-triples",
+            "page": "application/n-triples",
+        },
+    ),
+    (
+        "image/png",
+        {"select": 406, "construct": 406, "store": 406, "page": 406, "error": JSON_ERROR},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("accept", "target", "expected"),
+    [(accept, target, expected) for accept, targets in NEGOTIATIONS for target, expected in targets.items()],
+)
+def test_every_answer_negotiates_by_the_same_rules(
+    client: httpx.Client, accept: str, target: str, expected: str | int
+) -> None:
+    path, params = ANSWERS[target]
+    response = client.get(path, params=params, headers={"Accept": accept})
+    content_type = response.headers["content-type"].split(";")[0]
+    if expected == 406:
+        assert response.status_code == 406
+        assert "Accept" in response.headers["vary"]
+        assert "available" in response.json()["error"]  # nothing fits the error either: JSON
+        return
+    assert content_type == expected
+    assert response.status_code == (400 if target == "error" else 200), response.text
+    if target != "error":
+        assert "Accept" in response.headers["vary"]
+
+
 def test_typed_literals_and_languages_survive_the_json_writer(client: httpx.Client, server: Server) -> None:
     graph = fresh_graph()
     put_graph(

@@ -7,11 +7,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api.errors import NotAcceptable, ResultTooLarge
+from api.errors import ResultTooLarge
 from api.execution import Job, Runner
-from api.negotiation import FORMATS, choose, parse_accept
+from api.negotiation import NotAcceptable, choose, choose_among, negotiate, parse_accept
 from api.results import write_answer
 from kg.errors import QueryTimeout
+from kg.formats import FORMATS, HTML, JSON_LD, MESSAGE_JSON, MESSAGE_TEXT, N_TRIPLES, TURTLE
 from kg.settings import Settings
 from kg.sparql_text import analyse, with_using, written_graphs
 from kg.store import EmbeddedStore, QueryAnswer
@@ -54,7 +55,71 @@ def test_choose_refuses_what_nothing_can_carry() -> None:
 
 
 def test_parse_accept_ignores_garbage() -> None:
-    assert parse_accept(", ;q=1, text/csv;q=abc") == [("text/csv", 0.0)]
+    ranges = parse_accept(", ;q=1, text, */csv, text/csv;q=abc")
+    assert [(r.media_type, r.quality) for r in ranges] == [("text/csv", 0.0)]
+
+
+ENTITY = (HTML, TURTLE, JSON_LD, N_TRIPLES)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        # q-values: the highest weight wins, whatever the order
+        ("text/turtle;q=0.5, application/ld+json", JSON_LD),
+        ("application/n-triples;q=0.3, text/turtle;q=0.9, text/html;q=0.1", TURTLE),
+        # specificity: the most specific range gives a format its weight
+        ("text/*;q=0.1, text/turtle", TURTLE),
+        ("text/turtle;q=0.1, text/*", HTML),
+        ("*/*;q=0.2, application/*;q=0.4, application/n-triples", N_TRIPLES),
+        # */* and no header: the server's first choice
+        ("*/*", HTML),
+        (None, HTML),
+        ("", HTML),
+        # q=0 excludes a format that a wildcard would have let in
+        ("*/*;q=0.5, text/html;q=0", TURTLE),
+        ("text/*, text/html;q=0, text/turtle;q=0", None),
+        # parameters: charset must be UTF-8; others (a JSON-LD profile) do not stop a match
+        ("text/turtle;charset=UTF-8", TURTLE),
+        ("text/turtle;charset=iso-8859-1, application/n-triples;q=0.1", N_TRIPLES),
+        ('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded,compacted"', JSON_LD),
+        ("text/turtle;level=1;q=0, text/turtle;q=0.6, application/ld+json;q=0.5", JSON_LD),
+        # a tie goes to the range listed first, then to the server's order
+        ("application/ld+json, text/turtle", JSON_LD),
+        ("application/*", JSON_LD),
+        # another name of a format counts when given exactly
+        ("application/json", JSON_LD),
+        ("application/xhtml+xml;q=0.9, text/turtle;q=0.8", HTML),
+        # nothing acceptable
+        ("image/png", None),
+        ("text/turtle;q=0", None),
+    ],
+)
+def test_negotiate_follows_rfc_9110(accept: str | None, expected: object) -> None:
+    assert negotiate(ENTITY, accept) is expected
+
+
+def test_an_unacceptable_answer_is_406_listing_what_is_available() -> None:
+    with pytest.raises(NotAcceptable) as refused:
+        choose_among(ENTITY, "image/png, text/csv")
+    assert "text/html, text/turtle, application/ld+json, application/n-triples" in str(refused.value)
+    assert refused.value.headers == {"Vary": "Accept"}
+    assert choose_among(ENTITY, "image/png", "nt") is N_TRIPLES  # format= wins over Accept
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("*/*", MESSAGE_JSON),  # curl
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", MESSAGE_TEXT),  # a browser
+        ("text/plain, */*;q=0.1", MESSAGE_TEXT),
+        ("application/json, text/plain", MESSAGE_JSON),
+        ("text/*;q=0.5, application/json;q=0.4", MESSAGE_TEXT),
+        ("*/*;q=0.5, application/json;q=0", MESSAGE_TEXT),
+    ],
+)
+def test_error_bodies_negotiate_by_the_same_rules(accept: str, expected: object) -> None:
+    assert negotiate((MESSAGE_JSON, MESSAGE_TEXT), accept) is expected
 
 
 # ------------------------------------------------------------------------------------------ result writers

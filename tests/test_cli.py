@@ -89,6 +89,8 @@ def test_query_prints_table_csv_json(project_copy: Path) -> None:
     assert code == 0 and output.splitlines()[0] == "n"
     code, output = invoke("query", sparql)
     assert code == 0 and "1 rows" in output
+    code, output = invoke("query", sparql, "--format", "turtle")  # the names come from kg/formats.py
+    assert code == 2 and "(table, json, xml, csv, tsv)" in output
 
 
 def test_query_syntax_error_exits_2_with_position(project_copy: Path) -> None:
@@ -112,11 +114,12 @@ def test_export_formats_parse(project_copy: Path, fmt: str, rdflib_format: str) 
 
 def test_export_turtle_of_one_graph(project_copy: Path) -> None:
     assert invoke("build")[0] == 0
-    code, output = invoke(
-        "export", "--format", "turtle", "--graph", "https://w3id.org/syria-kg/graph/derived"
-    )
-    assert code == 0
-    assert len(Graph().parse(data=output, format="turtle")) > 10
+    for name in ("turtle", "ttl"):  # a format's name or its alias
+        code, output = invoke(
+            "export", "--format", name, "--graph", "https://w3id.org/syria-kg/graph/derived"
+        )
+        assert code == 0
+        assert len(Graph().parse(data=output, format="turtle")) > 10
     code, output = invoke("export", "--format", "turtle")
     assert code == 2 and "--graph" in output
 

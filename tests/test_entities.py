@@ -16,7 +16,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from api.deps import app_settings, app_store
 from api.main import app
-from api.routers.entities import negotiate
+from api.negotiation import negotiate
+from api.routers.entities import FORMATS
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 
@@ -62,10 +63,10 @@ def markup_client(store: EmbeddedStore, settings: Settings) -> Iterator[TestClie
 
 
 def test_negotiation_prefers_the_highest_quality() -> None:
-    assert negotiate("text/turtle;q=0.5, application/ld+json;q=0.9").suffix == "jsonld"
-    assert negotiate("application/n-triples").suffix == "nt"
-    assert negotiate("*/*").suffix == "html"
-    assert negotiate("image/png") is None
+    assert negotiate(FORMATS, "text/turtle;q=0.5, application/ld+json;q=0.9").suffix == "jsonld"
+    assert negotiate(FORMATS, "application/n-triples").suffix == "nt"
+    assert negotiate(FORMATS, "*/*").suffix == "html"
+    assert negotiate(FORMATS, "image/png") is None
 
 
 def test_entity_answers_html_to_browsers(client: TestClient) -> None:

@@ -30,9 +30,7 @@ from typer.testing import CliRunner
 from kg.cli_linking import register
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, linked_entities
 from kg.errors import InputError, QueryError
-from kg.linking import (
-    EndpointUnavailable,
-    SparqlClient,
+from kg.link_review import (
     accept,
     load_entities,
     read_accepted,
@@ -44,6 +42,7 @@ from kg.links import LINKS_GRAPH, WD, WDT, compile_links, is_wellformed_link_iri
 from kg.settings import get_settings
 from kg.store import EmbeddedStore
 from kg.vocab import RES
+from kg.wikidata import EndpointUnavailable, WikidataClient
 
 UA = "syria-kg-tests/1.0 (test suite; no network)"
 WIKIDATA_FIXTURE = """
@@ -122,10 +121,10 @@ def fresh_store(nquads: bytes, path: Path | None = None) -> EmbeddedStore:
     return copy
 
 
-def client_for(endpoint: str, cache: Path, **options: object) -> SparqlClient:
+def client_for(endpoint: str, cache: Path, **options: object) -> WikidataClient:
     settings = dict(min_interval_s=0.0, max_retries=1, backoff_s=0.01, timeout_s=5.0)
     settings.update(options)
-    return SparqlClient(endpoint=endpoint, user_agent=UA, cache_dir=cache, **settings)  # type: ignore[arg-type]
+    return WikidataClient(endpoint=endpoint, user_agent=UA, cache_dir=cache, **settings)  # type: ignore[arg-type]
 
 
 def entity_slugs(project_dir: Path) -> set[str]:
@@ -279,11 +278,12 @@ def test_link_finds_candidates_scores_them_by_name_and_kind(
 
 def test_link_sends_a_descriptive_user_agent_and_retries_after_503(tmp_path: Path) -> None:
     seen: list[str] = []
+    forms: list[bytes] = []
     answers = [503, 200]
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        def do_POST(self) -> None:  # a form POST: no URL length limit (a GET would get 501 here)
+            forms.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             seen.append(self.headers.get("User-Agent", ""))
             status = answers.pop(0)
             body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": []}}).encode()
@@ -306,6 +306,7 @@ def test_link_sends_a_descriptive_user_agent_and_retries_after_503(tmp_path: Pat
         answer = client_for(endpoint, tmp_path, max_retries=2).select("SELECT * WHERE { ?s ?p ?o }")
         assert answer.bindings == [] and not answer.from_cache
         assert seen == [UA, UA]
+        assert forms[0] == forms[1] and forms[0].startswith(b"query=SELECT+%2A+WHERE")
     finally:
         server.shutdown()
         server.server_close()
@@ -324,7 +325,9 @@ def test_offline_answers_from_the_cache_only(wikidata: str, store: EmbeddedStore
     entities = load_entities(store, ["syria"])
     online = client_for(wikidata, tmp_path)
     first = reconcile(online, entities, ["en"])
-    assert online.requests_sent == 1 and len(list(tmp_path.glob("*.json"))) == 1
+    assert online.requests_sent == 1
+    again = client_for(wikidata, tmp_path)
+    assert reconcile(again, entities, ["en"]) == first and again.requests_sent == 0  # never asked twice
     offline = client_for(wikidata, tmp_path, offline=True)
     second = reconcile(offline, entities, ["en"])
     assert offline.requests_sent == 0
@@ -341,6 +344,49 @@ def test_unreachable_endpoint_gives_one_clear_error(tmp_path: Path) -> None:
     message = str(raised.value)
     assert message.startswith(f"cannot reach the SPARQL endpoint {endpoint}")
     assert "after 3 attempts" in message and "--offline" in message
+
+
+def test_a_missing_endpoint_is_one_clear_error_not_a_retry(wikidata: str, tmp_path: Path) -> None:
+    endpoint = wikidata.rsplit("/", 1)[0] + "/no-such-endpoint"  # the server answers 404
+    client = client_for(endpoint, tmp_path, max_retries=3)
+    with pytest.raises(EndpointUnavailable, match=f"the SPARQL endpoint {endpoint} failed: EndPointNotFound"):
+        client.select("SELECT * WHERE { ?s ?p ?o }")
+    assert client.requests_sent == 1
+
+
+def test_a_cached_answer_keeps_the_time_it_was_fetched(tmp_path: Path) -> None:
+    fetched_on = "Wed, 25 Nov 2026 12:00:00 GMT"  # the endpoint's clock, not ours
+    rows = [{"x": {"type": "literal", "value": "1"}}]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return fetched_on
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": rows}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        fetched = client_for(endpoint, tmp_path).select("SELECT ?x WHERE { }")
+    finally:
+        server.shutdown()
+        server.server_close()
+    cached = client_for(endpoint, tmp_path, offline=True).select("SELECT ?x WHERE { }")
+    assert (fetched.from_cache, cached.from_cache) == (False, True)
+    assert fetched.bindings == cached.bindings == rows
+    # the provenance of what `kg enrich` writes says when the endpoint answered, on every later run too
+    assert fetched.retrieved_at == cached.retrieved_at == dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 def test_bad_query_is_a_query_error_not_a_retry(wikidata: str, tmp_path: Path) -> None:

@@ -23,11 +23,11 @@ from test_linking import wikidata  # noqa: F401  (the fixture endpoint, asked fo
 from api.routers.browser import DIST_DIR
 from kg.cli import opened_store
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, kept_enrichment, map_point
-from kg.linking import Answer
 from kg.links import LINKS_GRAPH, WD
 from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore
 from kg.vocab import RES
+from kg.wikidata import WikidataAnswer
 
 WHEN = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -95,7 +95,7 @@ def test_the_point_carries_its_provenance(enriched: EmbeddedStore, endpoint: str
 class FixedEndpoint:
     """An endpoint answering the coordinates query with two points for one item, and nothing else."""
 
-    def select(self, query: str) -> Answer:
+    def select(self, query: str) -> WikidataAnswer:
         rows = []
         if "wdt:P625" in query:
             rows = [
@@ -105,7 +105,7 @@ class FixedEndpoint:
                     {"type": "literal", "value": "Point(36.0 34.0)"},
                 )
             ]
-        return Answer("http://127.0.0.1:9/sparql", query, WHEN, rows)
+        return WikidataAnswer("http://127.0.0.1:9/sparql", query, WHEN, rows)
 
 
 def test_several_coordinates_of_one_item_give_one_consistent_point(store: EmbeddedStore) -> None:

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.routers.reconcile import router
-from kg.linking import store_slugs
+from kg.link_review import store_slugs
 from kg.links import LINKS_GRAPH, compile_links
 from kg.reconcile import BATCH_SIZE, IDENTIFIER_SPACE, SCHEMA_SPACE, Index, normalise
 from kg.settings import Settings

@@ -14,7 +14,6 @@ and shapes.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from api.deps import SettingsDep, StoreDep
+from api.negotiation import choose_among, negotiate
 from api.routers.browser import (
     BASE,
     DIST_DIR,
@@ -48,6 +48,7 @@ from api.routers.browser import (
     source_text,
     templates,
 )
+from kg.formats import HTML, JSON_LD, N_TRIPLES, TURTLE, Format
 from kg.settings import Settings
 from kg.store import Store
 
@@ -74,65 +75,9 @@ PREFIX_MAP = {
 }
 
 
-@dataclass(frozen=True)
-class Format:
-    """One representation of a resource: its suffix, media type and serializer."""
-
-    suffix: str
-    media_type: str
-    rdf_format: ox.RdfFormat | None
-    label: str
-
-
-# Content negotiation in one table: suffix and media type → serializer (None = the HTML page).
-FORMATS = [
-    Format("html", "text/html", None, "HTML"),
-    Format("ttl", "text/turtle", ox.RdfFormat.TURTLE, "Turtle"),
-    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, "JSON-LD"),
-    Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, "N-Triples"),
-]
+# The representations of an IRI, the page first: a browser's */* gets it (negotiated by api/negotiation.py).
+FORMATS = (HTML, TURTLE, JSON_LD, N_TRIPLES)
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS} | {
-    "application/xhtml+xml": FORMATS[0],
-    "application/x-turtle": FORMATS[1],
-    "application/json": FORMATS[2],
-    "text/plain": FORMATS[3],
-}
-
-
-def negotiate(accept: str | None) -> Format | None:
-    """The best format for an Accept header (https://www.rfc-editor.org/rfc/rfc9110#name-accept); None if none fits.
-
-    >>> negotiate("text/turtle;q=0.9, application/ld+json").suffix
-    'jsonld'
-    >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8").suffix
-    'html'
-    >>> negotiate(None).suffix, negotiate("image/png") is None
-    ('html', True)
-    """
-    if not accept or not accept.strip():
-        return FORMATS[0]
-    ranked: list[tuple[float, int, int, Format]] = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media_type = fields[0].lower()
-        quality = 1.0
-        for field in fields[1:]:
-            if field.startswith("q="):
-                try:
-                    quality = float(field[2:])
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
-            continue
-        if media_type in BY_MEDIA_TYPE:
-            ranked.append((quality, 2, -position, BY_MEDIA_TYPE[media_type]))
-        elif media_type in ("*/*", "text/*", "application/*"):
-            fallback = FORMATS[0] if media_type != "application/*" else FORMATS[2]
-            ranked.append((quality, 0, -position, fallback))
-    if not ranked:
-        return None
-    return max(ranked, key=lambda r: r[:3])[3]
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -171,9 +116,9 @@ def description_triples(store: Store, iri: str) -> list[ox.Triple]:
 
 def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
     """Triples in a machine format, with the project's prefixes where the format has them."""
-    assert fmt.rdf_format is not None
+    assert fmt.rdf is not None
     prefixes = None
-    if fmt.rdf_format == ox.RdfFormat.TURTLE:
+    if fmt.rdf == ox.RdfFormat.TURTLE:
         iris = {
             term.value
             for triple in triples
@@ -181,7 +126,7 @@ def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
             if isinstance(term, ox.NamedNode)
         } | {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
         prefixes = {p: ns for p, ns in PREFIX_MAP.items() if any(i.startswith(ns) for i in iris)}
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+    return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
 
 
 def curie(iri: str) -> str:
@@ -293,7 +238,7 @@ def page_for(store: Store, settings: Settings, iri: str, triples: list[ox.Triple
         "fragments": {k: sorted(v.items()) for k, v in sorted(fragments.items())},
         "incoming": sorted(incoming, key=lambda r: (r["property"]["text"], r["subject"]["text"])),
         "links": external_links(desc),
-        "alternates": [f for f in FORMATS if f.rdf_format is not None],
+        "alternates": [f for f in FORMATS if f.rdf is not None],
         "path": "/id/" + slug_of(iri),
         "facts": None,
         "item": None,
@@ -356,7 +301,7 @@ def _source_page(
 
 def not_found(request: Request, iri: str, fmt: Format | None) -> Response:
     """The 404 answer for an IRI with no triple: a page for browsers, plain text otherwise."""
-    if fmt is not None and fmt.rdf_format is not None:
+    if fmt is not None and fmt.rdf is not None:
         return Response(f"No triple about {iri}\n", status_code=404, media_type="text/plain")
     return templates.TemplateResponse(
         request, "404.html", page_context(request, title="Not found", iri=iri), status_code=404
@@ -370,16 +315,9 @@ def rdf_or_page(
     render_html: Any,
 ) -> Response:
     """Answer with the suffix's format, else the negotiated one, else 406."""
-    fmt = suffix_format or negotiate(request.headers.get("accept"))
+    fmt = suffix_format or choose_among(FORMATS, request.headers.get("accept"))
     headers = {} if suffix_format else {"Vary": "Accept"}
-    if fmt is None:
-        return Response(
-            "Not acceptable: " + ", ".join(f.media_type for f in FORMATS) + "\n",
-            status_code=406,
-            media_type="text/plain",
-            headers=headers,
-        )
-    if fmt.rdf_format is None:
+    if fmt.rdf is None:
         response = render_html()
         response.headers.update(headers)
         return response
@@ -400,7 +338,7 @@ def dereference(request: Request, path: str, store: StoreDep, settings: Settings
         return not_found(request, iri, suffix_format)
     triples = description_triples(store, iri)
     if not triples:
-        return not_found(request, iri, suffix_format or negotiate(request.headers.get("accept")))
+        return not_found(request, iri, suffix_format or negotiate(FORMATS, request.headers.get("accept")))
 
     def render() -> Response:
         context = page_for(store, settings, iri, triples)
@@ -697,9 +635,7 @@ def ontology(request: Request, suffix: str, settings: SettingsDep) -> Response:
             request, "ontology.html", page_context(request, title="Ontology", **doc)
         )
 
-    return rdf_or_page(
-        request, ontology_triples(settings) if fmt is None or fmt.rdf_format else [], fmt, render
-    )
+    return rdf_or_page(request, ontology_triples(settings) if fmt is None or fmt.rdf else [], fmt, render)
 
 
 def ontology_module(request: Request, name: str, settings: SettingsDep) -> Response:
@@ -708,8 +644,8 @@ def ontology_module(request: Request, name: str, settings: SettingsDep) -> Respo
     _graph, _shapes, modules = ontology_graphs(settings)
     if stem not in modules:
         return not_found(request, BASE + "ontology/" + name, fmt)
-    chosen = fmt or negotiate(request.headers.get("accept"))
-    if chosen is not None and chosen.rdf_format is None:
+    chosen = fmt or negotiate(FORMATS, request.headers.get("accept"))
+    if chosen is not None and chosen.rdf is None:
         return RedirectResponse("/ontology#module-" + stem.replace("/", "-"), status_code=303)
     return rdf_or_page(request, ontology_triples(settings, stem), fmt, lambda: Response(status_code=500))
 
@@ -721,8 +657,8 @@ def relation_type(request: Request, slug: str, settings: SettingsDep) -> Respons
     triples = [t for t in ontology_triples(settings) if t.subject.value == RT + stem]
     if not triples:
         return not_found(request, RT + stem, fmt)
-    chosen = fmt or negotiate(request.headers.get("accept"))
-    if chosen is not None and chosen.rdf_format is None:
+    chosen = fmt or negotiate(FORMATS, request.headers.get("accept"))
+    if chosen is not None and chosen.rdf is None:
         return RedirectResponse("/ontology#rt-" + stem, status_code=303)
     return rdf_or_page(request, triples, fmt, lambda: Response(status_code=500))
 

@@ -20,13 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from api.bodies import read_body, utf8_text
 from api.deps import SettingsDep, StoreDep
 from api.describe import DESCRIPTION_PREFIXES, service_description
-from api.errors import BadRequest, UnsupportedMediaType
+from api.errors import BadRequest
 from api.execution import Job
-from api.negotiation import FORMATS, Format, choose, parse_media_type
+from api.negotiation import UnsupportedMediaType, choose, parse_media_type
 from api.query_guard import check_query, check_update
 from api.results import ChunkWriter, write_answer, write_triples
 from api.writes import require_write_token
 from kg.errors import QueryError, sparql_syntax_message
+from kg.formats import FORMATS, Format
 from kg.settings import Settings
 from kg.sparql_text import with_using, written_graphs
 from kg.store import QueryDataset, Store
@@ -128,8 +129,7 @@ def same_format(first: str, second: str) -> bool:
     """True when two `format=` values (aliases or media types) can name the same format."""
 
     def names(value: str) -> set[str]:
-        value = value.strip().lower()
-        return {f.media_type for f in FORMATS if value in (*f.aliases, f.media_type, *f.also_accepts)}
+        return {f.media_type for f in FORMATS if f.is_named(value)}
 
     return bool(names(first) & names(second))
 

@@ -1,35 +1,24 @@
-"""Reconcile our entities against a SPARQL endpoint (default: the Wikidata Query Service) and record the links
-a person accepts.
+"""Candidate links for our entities from a SPARQL endpoint (default: the Wikidata Query Service), a review file
+for a person, and the links that person accepts. (The verified links themselves, `kg/data/links.yaml`, are
+read by `kg/links.py`; the endpoint is asked through `kg/wikidata.py`.)
 
 `kg link` asks the endpoint, for each entity, which items carry one of the entity's names as a label or alias
 in several languages, checks the kind of each candidate (human, country, organisation, human settlement) and
 scores it; the candidates go to a review file (TSV, or CSV by extension) where a person marks the right ones.
 `kg link --accept FILE` writes the accepted links into the `links` named graph with their provenance.
-
-The client is polite to public endpoints (https://www.mediawiki.org/wiki/Wikidata_Query_Service/User_Manual):
-a descriptive User-Agent, at most one request per `link_min_interval_s`, retries with exponential backoff on
-429 and 5xx (honouring `Retry-After`), and an on-disk cache of every answer so that `--offline` can work from
-the cache alone. An endpoint that cannot be reached gives one clear error, not a traceback.
 """
 
 import csv
 import datetime as dt
-import hashlib
-import json
-import time
-import urllib.error
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
-from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from kg.errors import InputError, QueryError, StoreUnavailable
+from kg.errors import InputError
 from kg.links import (
     LINKS_GRAPH,
     RELATIONS,
@@ -41,9 +30,9 @@ from kg.links import (
     is_wellformed_link_iri,
     link_node,
 )
-from kg.settings import Settings
 from kg.store import Store
 from kg.vocab import KG, RES
+from kg.wikidata import WikidataClient
 
 # Wikidata classes used as kind constraints, each checked in a stored public page (docs/linking.md): human (Q5),
 # country (Q6256), human settlement (Q486972), city (Q515), organization (Q43229). Items match a constraint through
@@ -95,162 +84,6 @@ REVIEW_COLUMNS = (
     "endpoint",
     "retrieved_at",
 )
-RETRY_STATUSES = {429, 500, 502, 503, 504}
-MAX_RETRY_AFTER_S = 60.0
-
-
-class EndpointUnavailable(StoreUnavailable):
-    """The link endpoint cannot be reached (or keeps failing), or offline mode has no cached answer."""
-
-
-# ------------------------------------------------------------------------------------------ client
-
-
-@dataclass
-class Answer:
-    """A SELECT answer from the endpoint or the cache, with when and where it was obtained."""
-
-    endpoint: str
-    query: str
-    retrieved_at: dt.datetime
-    bindings: list[dict[str, dict[str, str]]]
-    from_cache: bool = False
-
-
-@dataclass
-class SparqlClient:
-    """SPARQLWrapper with a User-Agent, a rate limit, retries with backoff and a disk cache."""
-
-    endpoint: str
-    user_agent: str
-    cache_dir: Path
-    min_interval_s: float = 1.0
-    max_retries: int = 3
-    backoff_s: float = 2.0
-    timeout_s: float = 60.0
-    offline: bool = False
-    _last_request: float = field(default=0.0, repr=False)
-    requests_sent: int = field(default=0, repr=False)
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, *, endpoint: str | None = None, offline: bool = False
-    ) -> "SparqlClient":
-        """A client configured by the `link_*` settings."""
-        return cls(
-            endpoint=endpoint or settings.link_endpoint,
-            user_agent=settings.link_user_agent,
-            cache_dir=settings.link_cache_path,
-            min_interval_s=settings.link_min_interval_s,
-            max_retries=settings.link_max_retries,
-            backoff_s=settings.link_backoff_s,
-            timeout_s=settings.link_timeout_s,
-            offline=offline,
-        )
-
-    def cache_file(self, query: str) -> Path:
-        """Where the answer to `query` from this endpoint is cached."""
-        digest = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
-        return self.cache_dir / f"{digest}.json"
-
-    def select(self, query: str) -> Answer:
-        """The bindings of a SELECT query: from the cache if present, else from the endpoint (then cached)."""
-        path = self.cache_file(query)
-        if path.exists():
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            retrieved = dt.datetime.fromisoformat(cached["retrieved_at"])
-            return Answer(self.endpoint, query, retrieved, cached["answer"]["results"]["bindings"], True)
-        if self.offline:
-            raise EndpointUnavailable(
-                f"offline: no cached answer from {self.endpoint} for this query in {self.cache_dir} "
-                "(run once without --offline to fill the cache)"
-            )
-        answer = self._fetch(query)
-        retrieved = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        record = {
-            "endpoint": self.endpoint,
-            "query": query,
-            "retrieved_at": retrieved.isoformat(),
-            "answer": answer,
-        }
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)  # atomic: a half-written answer never sits in the cache
-        return Answer(self.endpoint, query, retrieved, answer["results"]["bindings"])
-
-    def _fetch(self, query: str) -> dict[str, Any]:
-        attempts = self.max_retries + 1
-        last_problem = ""
-        for attempt in range(attempts):
-            self._wait_turn()
-            try:
-                return self._send(query)
-            except urllib.error.HTTPError as error:
-                if error.code not in RETRY_STATUSES:
-                    raise EndpointUnavailable(
-                        f"the SPARQL endpoint {self.endpoint} answered HTTP {error.code}: {_body(error)}"
-                    ) from error
-                last_problem = f"HTTP {error.code}"
-                delay = _retry_after(error) or self.backoff_s * 2**attempt
-            except SPARQLWrapperException as error:
-                # SPARQLWrapper maps 400 (bad query), 401, 404, 414 and 500 to its own exceptions.
-                text = " ".join(str(error).split())
-                if "QueryBadFormed" in type(error).__name__:
-                    raise QueryError(
-                        f"the SPARQL endpoint {self.endpoint} refused the query: {text[:500]}"
-                    ) from error
-                if "EndPointInternalError" not in type(error).__name__:
-                    raise EndpointUnavailable(
-                        f"the SPARQL endpoint {self.endpoint} failed: {text[:500]}"
-                    ) from error
-                last_problem = "HTTP 500"
-                delay = self.backoff_s * 2**attempt
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
-                reason = getattr(error, "reason", error)
-                last_problem = str(reason) or type(reason).__name__
-                delay = self.backoff_s * 2**attempt
-            if attempt + 1 < attempts:
-                time.sleep(min(delay, MAX_RETRY_AFTER_S))
-        raise EndpointUnavailable(
-            f"cannot reach the SPARQL endpoint {self.endpoint} ({last_problem}) after {attempts} attempts; "
-            f"check the URL and the network, or use --offline to work from the cache in {self.cache_dir}"
-        )
-
-    def _wait_turn(self) -> None:
-        wait = self._last_request + self.min_interval_s - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        self._last_request = time.monotonic()
-
-    def _send(self, query: str) -> dict[str, Any]:
-        sparql = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-        sparql.setQuery(query)
-        sparql.setReturnFormat(JSON)
-        # Form-encoded POST: no URL length limit, accepted by WDQS, Oxigraph and Virtuoso alike (FINDINGS).
-        sparql.setMethod(POST)
-        sparql.setRequestMethod(URLENCODED)
-        sparql.setTimeout(int(max(1, self.timeout_s)))
-        self.requests_sent += 1
-        result = sparql.query().convert()
-        if not isinstance(result, dict) or "results" not in result:
-            raise QueryError(f"the SPARQL endpoint {self.endpoint} did not return SELECT results")
-        return result
-
-
-def _retry_after(error: urllib.error.HTTPError) -> float | None:
-    value = error.headers.get("Retry-After") if error.headers else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _body(error: urllib.error.HTTPError) -> str:
-    try:
-        return " ".join(error.read().decode("utf-8", "replace").split())[:300]
-    except OSError:
-        return ""
 
 
 # ------------------------------------------------------------------------------------------ our entities
@@ -415,7 +248,7 @@ def score_candidate(entity: Entity, candidate: Candidate) -> float:
 
 
 def reconcile_entity(
-    client: SparqlClient, entity: Entity, languages: Sequence[str], limit: int = 5
+    client: WikidataClient, entity: Entity, languages: Sequence[str], limit: int = 5
 ) -> list[Candidate]:
     """Ranked candidates for one entity (best first); the top one is `suggested` if it is a clear match."""
     answer = client.select(candidate_query(entity, languages))
@@ -454,7 +287,7 @@ def _qnum(iri: str) -> int:
 
 
 def reconcile(
-    client: SparqlClient, entities: Iterable[Entity], languages: Sequence[str], limit: int = 5
+    client: WikidataClient, entities: Iterable[Entity], languages: Sequence[str], limit: int = 5
 ) -> dict[str, list[Candidate]]:
     """Candidates for every entity, keyed by slug."""
     return {entity.slug: reconcile_entity(client, entity, languages, limit) for entity in entities}
