@@ -6,7 +6,9 @@
 import { geoMercator, geoPath } from "d3-geo";
 import { feature, mesh } from "topojson-client";
 import { el } from "./dom.js";
+import { getJSON } from "./http.js";
 
+/** The outlines, a path of this app (under its root, as every request: see http.js). */
 export const ATLAS_URL = "/static/dist/world/countries-50m.json";
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
@@ -21,11 +23,7 @@ let atlas = null;
 /** The country outlines, fetched once per page (a failed fetch is tried again next time). */
 export function loadAtlas() {
   if (!atlas) {
-    atlas = fetch(ATLAS_URL)
-      .then((response) => {
-        if (!response.ok) throw new Error(`country outlines: HTTP ${response.status}`);
-        return response.json();
-      })
+    atlas = getJSON(ATLAS_URL, "The country outlines")
       .then((topology) => ({
         land: feature(topology, topology.objects.countries),
         borders: mesh(topology, topology.objects.countries, (a, b) => a !== b),
@@ -122,7 +120,8 @@ export async function drawMap(container, place, label) {
     const outlines = await loadAtlas();
     container.replaceChildren(mapSvg(outlines, place, label));
   } catch (error) {
-    container.replaceChildren(el("p", { class: "hint", text: `The map could not be drawn (${error.message || error}).` }));
+    const reason = String(error.message || error);
+    container.replaceChildren(el("p", { class: "hint", text: `The map could not be drawn: ${reason}` }));
   }
 }
 

@@ -111,6 +111,30 @@ export function edgeKey(source, type, target, directed) {
 }
 
 /**
+ * The edge of a key (`source|type|target`) with every fact of the graph it gathers, whatever the filters: for an
+ * edge named in a URL but hidden by the view. Null when no fact makes that edge.
+ */
+export function edgeFromKey(index, key) {
+  const [source, type, target] = key.split("|");
+  const info = index.types.get(type);
+  if (!info || !index.nodes.has(source) || !index.nodes.has(target)) return null;
+  const facts = [...index.facts.values()].filter(
+    (f) => f.type === type && f.pairs.some(([s, t]) => edgeKey(s, type, t, info.directed) === key),
+  );
+  if (!facts.length) return null;
+  return {
+    key,
+    source,
+    target,
+    type,
+    label: info.label,
+    directed: info.directed,
+    polarity: polarityOf(info),
+    facts: facts.map((f) => f.id),
+  };
+}
+
+/**
  * The visible graph for a state: `nodes` (Set of ids) and `edges` (Map key → edge), where an edge gathers the
  * visible facts of one type between two nodes.
  */

@@ -6,12 +6,12 @@ import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import Sigma from "sigma";
 
-import { clear } from "./dom.js";
+import { byId as $, clear } from "./dom.js";
+import { appUrl } from "./http.js";
 import { seededRandom } from "./layout.js";
 import { edgeProgramClasses, nodeProgramClasses } from "./programs.js";
 import { POLARITIES } from "./style.js";
 
-const $ = (id) => document.getElementById(id);
 const RES = "https://w3id.org/syria-kg/id/";
 const LABELS = new Set([
   "http://www.w3.org/2000/01/rdf-schema#label",
@@ -24,8 +24,8 @@ const TRIPLE_COLUMNS = [
 
 /** Where this server shows an IRI, or null. */
 function pageOf(iri) {
-  if (iri.startsWith(RES)) return "/id/" + iri.slice(RES.length);
-  if (iri.startsWith("https://w3id.org/syria-kg/ontology#")) return "/ontology#" + iri.split("#")[1];
+  if (iri.startsWith(RES)) return appUrl("/id/" + iri.slice(RES.length));
+  if (iri.startsWith("https://w3id.org/syria-kg/ontology#")) return appUrl("/ontology#" + iri.split("#")[1]);
   return null;
 }
 
@@ -122,7 +122,8 @@ function main() {
     $("query-status").textContent = "The query editor is not built: run `npm ci --prefix web && npm run build --prefix web`.";
     return;
   }
-  const endpoint = new URL("/sparql", window.location.href).href;
+  // YASGUI wants an absolute address; the endpoint is this app's, under its root.
+  const endpoint = new URL(appUrl("/sparql"), window.location.href).href;
   const yasgui = new Yasgui($("yasgui"), {
     requestConfig: { endpoint, method: "POST" },
     copyEndpointOnNewTab: true,

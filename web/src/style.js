@@ -1,7 +1,20 @@
 // Visual encoding of the alliance view, in one place: node kinds → shape and colour, relation polarity → edge
 // colour, stance → line style. The legend, the WebGL programs and the SVG export all read it from here.
 
-import { DASHES, SHAPES } from "./programs.js";
+// Shape codes, as the node program of programs.js draws them (its shader tests these numbers).
+export const SHAPES = {
+  circle: 0,
+  square: 1,
+  diamond: 2,
+  triangle: 3,
+  triangleDown: 4,
+  hexagon: 5,
+  ring: 6,
+  frame: 7,
+};
+
+// Dash codes, as the edge program of programs.js draws them.
+export const DASHES = { solid: 0, dashed: 1, dotted: 2, struck: 3 };
 
 /** Edge colours by polarity (Okabe–Ito blue and vermillion, readable on white and for most colour-blind readers). */
 export const POLARITIES = [
