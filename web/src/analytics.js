@@ -67,7 +67,9 @@ export class Analytics {
     // Colour by bloc.
     let colors = null;
     const blocColor = new Map();
-    if (data) (data.blocs || []).forEach((b, i) => blocColor.set(b.id, BLOC_PALETTE[i % BLOC_PALETTE.length]));
+    if (data) {
+      (data.blocs || []).forEach((b, i) => blocColor.set(b.id, BLOC_PALETTE[i % BLOC_PALETTE.length]));
+    }
     if (state.bloc && data) {
       colors = new Map();
       for (const id of visible.nodes) colors.set(id, NO_BLOC);

@@ -89,7 +89,11 @@ class App {
 
   relayout() {
     const visible = this.visible;
-    const edges = [...visible.edges.values()].map((e) => ({ source: e.source, target: e.target, polarity: e.polarity }));
+    const edges = [...visible.edges.values()].map((e) => ({
+      source: e.source,
+      target: e.target,
+      polarity: e.polarity,
+    }));
     const ids = [...visible.nodes].sort();
     const { positions } = computeLayout(ids, ids, edges, "relayout");
     for (const [id, at] of positions) this.positions.set(id, at);
@@ -142,7 +146,9 @@ class App {
     const t0 = performance.now();
     this.visible = visibleGraph(this.index, state);
     const t1 = performance.now();
-    this.view.show(this.visible, this.index, this.positions, (id) => labelOf(this.index.nodes.get(id), state.lang));
+    this.view.show(this.visible, this.index, this.positions, (id) =>
+      labelOf(this.index.nodes.get(id), state.lang),
+    );
     const t2 = performance.now();
     const selected = [];
     if (state.focus) selected.push(state.focus);

@@ -83,7 +83,9 @@ export class Controls {
 
     const sourceBox = $("filter-sources");
     for (const source of index.sources) {
-      sourceBox.append(check("source", source.id, `${source.title || source.id}${source.date ? ` (${source.date})` : ""}`));
+      sourceBox.append(
+        check("source", source.id, `${source.title || source.id}${source.date ? ` (${source.date})` : ""}`),
+      );
     }
     sourceBox.addEventListener("change", () => app.update({ hideSources: values(sourceBox, false) }));
   }
@@ -264,7 +266,10 @@ export class Controls {
     const { state, index, visible } = this.app;
     const nodes = visible.nodes.size;
     const edges = visible.edges.size;
-    const parts = [`${nodes} ${nodes === 1 ? "node" : "nodes"}`, `${edges} ${edges === 1 ? "relation" : "relations"}`];
+    const parts = [
+      `${nodes} ${nodes === 1 ? "node" : "nodes"}`,
+      `${edges} ${edges === 1 ? "relation" : "relations"}`,
+    ];
     if (state.focus) parts.push(`around ${labelOf(index.nodes.get(state.focus), state.lang)}`);
     parts.push(state.date ? `as of ${state.date}` : "all dates");
     $("status").textContent = parts.join(" · ");

@@ -17,8 +17,9 @@ export function el(tag, attrs = {}, ...children) {
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key === "on") for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
-    else if (key === "href") node.setAttribute("href", safeHref(value));
+    else if (key === "on") {
+      for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+    } else if (key === "href") node.setAttribute("href", safeHref(value));
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   append(node, children);

@@ -44,7 +44,9 @@ export class EvidencePanel {
     }
     clear(panel).append(messagePanel("Loading…", ""));
     try {
-      const content = sel.startsWith("n:") ? await this.nodeContent(sel.slice(2)) : await this.edgeContent(sel.slice(2));
+      const content = sel.startsWith("n:")
+        ? await this.nodeContent(sel.slice(2))
+        : await this.edgeContent(sel.slice(2));
       if (token !== this.token) return;
       clear(panel).append(content);
       $("panel").scrollTop = 0;

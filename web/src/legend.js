@@ -51,7 +51,12 @@ export function kindSwatch(kindId) {
 /** The fixed part of the legend, with empty lists for the actor kinds and the analytics. */
 export function buildLegend() {
   const group = (title, ...items) =>
-    el("div", { class: "legend-group" }, el("p", { class: "legend-title", text: title }), el("ul", {}, items));
+    el(
+      "div",
+      { class: "legend-group" },
+      el("p", { class: "legend-title", text: title }),
+      el("ul", {}, items),
+    );
   $("legend-body").append(
     group(
       "Relations",
@@ -62,7 +67,12 @@ export function buildLegend() {
       "Stance",
       ALL_STANCES.map((s) => el("li", {}, swatch({ stance: s }), s)),
     ),
-    el("div", { class: "legend-group" }, el("p", { class: "legend-title", text: "Actors" }), el("ul", { id: "legend-kinds" })),
+    el(
+      "div",
+      { class: "legend-group" },
+      el("p", { class: "legend-title", text: "Actors" }),
+      el("ul", { id: "legend-kinds" }),
+    ),
     el(
       "div",
       { class: "legend-group", id: "legend-analytics", hidden: true },

@@ -100,7 +100,11 @@ export function mapSvg(outlines, place, label) {
     svgNode("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 4.5 }),
     svgNode(
       "text",
-      { x: (onLeft ? x - 8 : x + 8).toFixed(1), y: (y + 4).toFixed(1), "text-anchor": onLeft ? "end" : "start" },
+      {
+        x: (onLeft ? x - 8 : x + 8).toFixed(1),
+        y: (y + 4).toFixed(1),
+        "text-anchor": onLeft ? "end" : "start",
+      },
       label,
     ),
   );
@@ -131,9 +135,13 @@ export function sourceLine(place) {
     "p",
     { class: "hint map-source" },
     "From Wikidata via kg enrich",
-    place.item ? [": item ", el("a", { href: place.item, rel: "external", text: place.itemLabel || place.item })] : "",
+    place.item
+      ? [": item ", el("a", { href: place.item, rel: "external", text: place.itemLabel || place.item })]
+      : "",
     place.endpoint ? [", asked at ", el("code", { text: place.endpoint })] : "",
-    place.retrievedAt ? [", answered ", el("time", { datetime: place.retrievedAt, text: place.retrievedAt })] : "",
+    place.retrievedAt
+      ? [", answered ", el("time", { datetime: place.retrievedAt, text: place.retrievedAt })]
+      : "",
     ".",
   );
 }
@@ -165,7 +173,11 @@ export function mapFigure(place, label) {
 /** Draw every map an HTML page holds (entity pages render the figure and its text; this adds the drawing). */
 export function drawPageMaps(root = document) {
   for (const figure of root.querySelectorAll("figure.map[data-lat][data-long]")) {
-    const place = { lat: Number(figure.dataset.lat), long: Number(figure.dataset.long), text: figure.dataset.text };
+    const place = {
+      lat: Number(figure.dataset.lat),
+      long: Number(figure.dataset.long),
+      text: figure.dataset.text,
+    };
     const canvas = figure.querySelector(".map-canvas");
     if (canvas && Number.isFinite(place.lat) && Number.isFinite(place.long)) {
       drawMap(canvas, place, figure.dataset.label || "");

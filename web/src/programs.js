@@ -467,7 +467,9 @@ class FastEdgeProgram extends EdgeLineProgram {
 /** Sigma's own test of a moving camera (see Sigma#render). */
 export function cameraMoving(sigma) {
   const mouse = sigma.getMouseCaptor();
-  return Boolean(sigma.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents || mouse.currentWheelDirection);
+  return Boolean(
+    sigma.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents || mouse.currentWheelDirection,
+  );
 }
 
 /** Program classes for sigma's settings: `arrow` for directed edges, `line` for symmetric ones. */

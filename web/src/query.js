@@ -93,7 +93,10 @@ class ResultGraph {
     const random = seededRandom("query");
     graph.forEachNode((node) => graph.mergeNodeAttributes(node, { x: random() * 100, y: random() * 100 }));
     if (graph.order > 1 && graph.size > 0) {
-      forceAtlas2.assign(graph, { iterations: 300, settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 400 } });
+      forceAtlas2.assign(graph, {
+        iterations: 300,
+        settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 400 },
+      });
     }
     this.sigma = new Sigma(graph, this.container, {
       nodeProgramClasses,
@@ -119,7 +122,8 @@ function main() {
   const examples = JSON.parse($("examples-data").textContent || "[]");
   const Yasgui = window.Yasgui;
   if (!Yasgui) {
-    $("query-status").textContent = "The query editor is not built: run `npm ci --prefix web && npm run build --prefix web`.";
+    $("query-status").textContent =
+      "The query editor is not built: run `npm ci --prefix web && npm run build --prefix web`.";
     return;
   }
   // YASGUI wants an absolute address; the endpoint is this app's, under its root.

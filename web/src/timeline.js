@@ -114,7 +114,11 @@ export class Timeline {
           : event.from
         : "undated";
       const label = String(event.label || event.iri);
-      const content = [el("span", { class: "event-date", text: when }), " ", el("span", { class: "event-label", text: label })];
+      const content = [
+        el("span", { class: "event-date", text: when }),
+        " ",
+        el("span", { class: "event-label", text: label }),
+      ];
       const item = event.from
         ? el(
             "button",
