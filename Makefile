@@ -41,13 +41,14 @@ serve: setup
 	$(KG) serve
 
 test: setup chromium
+	npm test --prefix web
 	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: no tests ran" >&2; exit 1; fi; exit $$rc
 
 lint: setup
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && npm run lint --prefix web
 
 format: setup
-	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix . && npm run format --prefix web
 
 check-kg: setup
 	$(KG) validate

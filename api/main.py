@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.describe import Counts
 from api.direct import DirectSparql
@@ -49,6 +50,31 @@ def open_or_exit(settings: Settings) -> Store:
         )
     except KGError as error:
         exit_at_start(f"cannot open the store: {error}", error.exit_code)
+
+
+class RootPath:
+    """Serve the app under the path prefix of a reverse proxy (KG_ROOT_PATH), as `uvicorn --root-path` does.
+
+    The proxy forwards https://example.org/syria/query as /query; this sets the ASGI `root_path` to /syria and
+    puts it in front of `path` (the ASGI form: Starlette's routes and mounts take it off again, and the URLs
+    it builds keep it: request.base_url for the service description and the Graph Store). `raw_path` stays
+    what the server received. A path forwarded with the prefix still on is left as it is. FastAPI's own
+    `root_path=` argument is deprecated for the server's option, which would not read our settings; the
+    templates put the prefix in front of every link (macros.html `url`), the scripts find it from their own
+    address (web/src/http.js).
+    """
+
+    def __init__(self, app: ASGIApp, root_path: str) -> None:
+        self.app = app
+        self.root_path = root_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path = scope["path"]
+            if path != self.root_path and not path.startswith(self.root_path + "/"):
+                path = self.root_path + path
+            scope = {**scope, "root_path": self.root_path, "path": path}
+        await self.app(scope, receive, send)
 
 
 @asynccontextmanager
@@ -87,6 +113,8 @@ app.add_middleware(
     allow_headers=["*"],
     expose_headers=["Location", "X-Triples-Added", "X-Triples-Removed"],
 )
+if settings.root_path:
+    app.add_middleware(RootPath, root_path=settings.root_path)  # added last: the outermost
 for module in (sparql, graph_store, meta, browser, entities, analytics, reconcile):
     app.include_router(module.router)
 app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static", check_dir=False), name="static")

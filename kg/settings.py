@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="Public base URL (for the service description); default: the request's own URL."
     )
+    root_path: str = Field(
+        "",
+        description="Path prefix the app is served under behind a reverse proxy that strips it before forwarding "
+        "(`/syria` for https://example.org/syria/): every link, asset and request of the pages carries it, and "
+        "URLs built from the request include it. Empty: served at /.",
+    )
     remote_union_default_graph: bool = Field(
         True,
         description="The remote store's default graph is the union of its named graphs (`oxigraph serve "
@@ -81,6 +87,13 @@ class Settings(BaseSettings):
     link_backoff_s: float = Field(2.0, description="First retry delay; doubled after each failure.")
     link_timeout_s: float = Field(60.0, description="HTTP timeout of one request to the link endpoint.")
     link_languages: list[str] = Field(["en", "fr", "ar"], description="Label languages used to reconcile.")
+
+    @field_validator("root_path")
+    @classmethod
+    def _one_leading_slash(cls, value: str) -> str:
+        """`syria`, `/syria/` and `/syria` all mean `/syria`; `/` means no prefix."""
+        segments = value.strip().strip("/")
+        return "/" + segments if segments else ""
 
     @property
     def seeds_dir(self) -> Path:

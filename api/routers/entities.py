@@ -646,7 +646,9 @@ def ontology_module(request: Request, name: str, settings: SettingsDep) -> Respo
         return not_found(request, BASE + "ontology/" + name, fmt)
     chosen = fmt or negotiate(FORMATS, request.headers.get("accept"))
     if chosen is not None and chosen.rdf is None:
-        return RedirectResponse("/ontology#module-" + stem.replace("/", "-"), status_code=303)
+        return RedirectResponse(
+            request.scope.get("root_path", "") + "/ontology#module-" + stem.replace("/", "-"), status_code=303
+        )
     return rdf_or_page(request, ontology_triples(settings, stem), fmt, lambda: Response(status_code=500))
 
 
@@ -659,7 +661,7 @@ def relation_type(request: Request, slug: str, settings: SettingsDep) -> Respons
         return not_found(request, RT + stem, fmt)
     chosen = fmt or negotiate(FORMATS, request.headers.get("accept"))
     if chosen is not None and chosen.rdf is None:
-        return RedirectResponse("/ontology#rt-" + stem, status_code=303)
+        return RedirectResponse(request.scope.get("root_path", "") + "/ontology#rt-" + stem, status_code=303)
     return rdf_or_page(request, triples, fmt, lambda: Response(status_code=500))
 
 
@@ -670,4 +672,4 @@ def shape(request: Request, name: str, settings: SettingsDep) -> Response:
     _graph, shapes, _modules = ontology_graphs(settings)
     if (URIRef(BASE + "shape/" + stem), RDF.type, SH.NodeShape) not in shapes:
         return not_found(request, BASE + "shape/" + stem, fmt)
-    return RedirectResponse("/ontology#shape-" + stem, status_code=303)
+    return RedirectResponse(request.scope.get("root_path", "") + "/ontology#shape-" + stem, status_code=303)

@@ -45,7 +45,7 @@ def target_graph(request: Request, settings: Settings) -> str | None:
     params = request.query_params.multi_items()
     graphs = [value for key, value in params if key == "graph"]
     default = any(key == "default" for key, _ in params)
-    direct = request.url.path != "/store"
+    direct = request.url.path != request.scope.get("root_path", "") + "/store"  # under KG_ROOT_PATH too
     if len(graphs) + default + direct > 1:
         raise BadRequest("name one graph: ?graph=<iri>, ?default, or the graph's own URL under /store/")
     here = base_url(request, settings) + request.scope.get("raw_path", b"/store").decode("ascii")

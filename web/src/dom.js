@@ -1,6 +1,11 @@
 // Building DOM without markup strings: text from the graph always goes in as text nodes (never innerHTML), so a
 // label such as "<script>" shows as those characters.
 
+import { appUrl } from "./http.js";
+
+/** The element of an id. */
+export const byId = (id) => document.getElementById(id);
+
 /**
  * Create an element. `attrs` may hold `class`, `text`, `dataset`, `on` ({event: handler}) and plain attributes;
  * children are nodes or strings (strings become text nodes); null and false are skipped.
@@ -12,8 +17,9 @@ export function el(tag, attrs = {}, ...children) {
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key === "on") for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
-    else if (key === "href") node.setAttribute("href", safeHref(value));
+    else if (key === "on") {
+      for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+    } else if (key === "href") node.setAttribute("href", safeHref(value));
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   append(node, children);
@@ -29,10 +35,14 @@ export function append(node, children) {
   return node;
 }
 
-/** Only http(s), relative and fragment links; anything else (javascript:, data:) becomes inert. */
+/**
+ * Only http(s), app and fragment links; anything else (javascript:, data:) becomes inert. An app path such as
+ * `/id/russia` (the server's `href`s) is put under the app's root, as every address of the front end is.
+ */
 export function safeHref(value) {
   const text = String(value);
-  if (/^(https?:\/\/|\/(?!\/)|#|\?)/i.test(text)) return text;
+  if (/^\/(?!\/)/.test(text)) return appUrl(text);
+  if (/^(https?:\/\/|#|\?)/i.test(text)) return text;
   return "#";
 }
 

@@ -93,7 +93,9 @@ export function toSVG(view, { title = "Syria knowledge graph", legend = true } =
       }),
     );
     if (struck) {
-      group.appendChild(svgEl(doc, "path", { d: strikePath(x1, y1, x2, y2), stroke: display.color, "stroke-width": 1.2 }));
+      group.appendChild(
+        svgEl(doc, "path", { d: strikePath(x1, y1, x2, y2), stroke: display.color, "stroke-width": 1.2 }),
+      );
     }
     if (attrs.type === "arrow") {
       const tipX = b.x + ox - ux * b.r;
@@ -103,7 +105,8 @@ export function toSVG(view, { title = "Syria knowledge graph", legend = true } =
       const baseY = tipY - uy * headLength * 2;
       group.appendChild(
         svgEl(doc, "path", {
-          d: `M${tipX.toFixed(1)},${tipY.toFixed(1)}L${(baseX - uy * wide).toFixed(1)},${(baseY + ux * wide).toFixed(1)}` +
+          d:
+            `M${tipX.toFixed(1)},${tipY.toFixed(1)}L${(baseX - uy * wide).toFixed(1)},${(baseY + ux * wide).toFixed(1)}` +
             `L${(baseX + uy * wide).toFixed(1)},${(baseY - ux * wide).toFixed(1)}Z`,
           fill: display.color,
         }),
@@ -132,7 +135,18 @@ export function toSVG(view, { title = "Syria knowledge graph", legend = true } =
     nodesGroup.appendChild(node);
     if (display.label) {
       labelsGroup.appendChild(
-        svgEl(doc, "text", { x: (p.x + p.r + 3).toFixed(1), y: (p.y + 4).toFixed(1), "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 3 }, display.label),
+        svgEl(
+          doc,
+          "text",
+          {
+            x: (p.x + p.r + 3).toFixed(1),
+            y: (p.y + 4).toFixed(1),
+            "paint-order": "stroke",
+            stroke: "#ffffff",
+            "stroke-width": 3,
+          },
+          display.label,
+        ),
       );
     }
   });
@@ -151,14 +165,38 @@ function legendBox(doc, height) {
   ];
   const box = svgEl(doc, "g", { class: "legend", "font-size": 11, fill: "#1f2937" });
   const top = height - rows.length * 16 - 14;
-  box.appendChild(svgEl(doc, "rect", { x: 8, y: top - 6, width: 150, height: rows.length * 16 + 12, fill: "#ffffff", stroke: "#d1d5db", rx: 4 }));
+  box.appendChild(
+    svgEl(doc, "rect", {
+      x: 8,
+      y: top - 6,
+      width: 150,
+      height: rows.length * 16 + 12,
+      fill: "#ffffff",
+      stroke: "#d1d5db",
+      rx: 4,
+    }),
+  );
   rows.forEach((row, i) => {
     const y = top + 8 + i * 16;
     if (row.dash === "strike") {
-      box.appendChild(svgEl(doc, "line", { x1: 16, y1: y, x2: 46, y2: y, stroke: row.color, "stroke-width": 1.4 }));
-      box.appendChild(svgEl(doc, "path", { d: strikePath(16, y, 46, y), stroke: row.color, "stroke-width": 1.2 }));
+      box.appendChild(
+        svgEl(doc, "line", { x1: 16, y1: y, x2: 46, y2: y, stroke: row.color, "stroke-width": 1.4 }),
+      );
+      box.appendChild(
+        svgEl(doc, "path", { d: strikePath(16, y, 46, y), stroke: row.color, "stroke-width": 1.2 }),
+      );
     } else {
-      box.appendChild(svgEl(doc, "line", { x1: 16, y1: y, x2: 46, y2: y, stroke: row.color, "stroke-width": 2.4, "stroke-dasharray": row.dash }));
+      box.appendChild(
+        svgEl(doc, "line", {
+          x1: 16,
+          y1: y,
+          x2: 46,
+          y2: y,
+          stroke: row.color,
+          "stroke-width": 2.4,
+          "stroke-dasharray": row.dash,
+        }),
+      );
     }
     box.appendChild(svgEl(doc, "text", { x: 54, y: y + 4 }, row.text));
   });
@@ -252,8 +290,14 @@ export function toGraphML(visible, index, labelOf) {
 
 function span(edge, index) {
   const facts = edge.facts.map((id) => index.facts.get(id));
-  const froms = facts.map((f) => f.from).filter(Boolean).sort();
-  const untils = facts.map((f) => f.until).filter(Boolean).sort();
+  const froms = facts
+    .map((f) => f.from)
+    .filter(Boolean)
+    .sort();
+  const untils = facts
+    .map((f) => f.until)
+    .filter(Boolean)
+    .sort();
   return { from: froms[0] || "", until: untils[untils.length - 1] || "" };
 }
 
@@ -266,7 +310,19 @@ export function csvField(value) {
 
 /** The visible edges as CSV, one row per edge, with the labels of both ends. */
 export function toCSV(visible, index, labelOf) {
-  const header = ["source", "source_label", "relation", "target", "target_label", "directed", "polarity", "stance", "from", "until", "facts"];
+  const header = [
+    "source",
+    "source_label",
+    "relation",
+    "target",
+    "target_label",
+    "directed",
+    "polarity",
+    "stance",
+    "from",
+    "until",
+    "facts",
+  ];
   const rows = [header];
   for (const edge of [...visible.edges.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     const { from, until } = span(edge, index);

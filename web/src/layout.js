@@ -127,7 +127,10 @@ export function computeLayout(allIds, coreIds, edges, seed = "syria-kg") {
         full.mergeNodeAttributes(id, { ...known, fixed: true });
         return;
       }
-      const around = full.neighbors(id).map((n) => positions.get(n)).filter(Boolean);
+      const around = full
+        .neighbors(id)
+        .map((n) => positions.get(n))
+        .filter(Boolean);
       const cx = around.length ? around.reduce((s, p) => s + p.x, 0) / around.length : 0;
       const cy = around.length ? around.reduce((s, p) => s + p.y, 0) / around.length : 0;
       full.mergeNodeAttributes(id, { x: cx + (random() - 0.5) * 20, y: cy + (random() - 0.5) * 20 });
@@ -136,7 +139,10 @@ export function computeLayout(allIds, coreIds, edges, seed = "syria-kg") {
     full.forEachNode((id, a) => {
       if (!positions.has(id)) positions.set(id, { x: a.x, y: a.y });
     });
-    ringPositions(positions, [...coreIsolated, ...isolated].filter((id) => !positions.has(id)));
+    ringPositions(
+      positions,
+      [...coreIsolated, ...isolated].filter((id) => !positions.has(id)),
+    );
   } else {
     ringPositions(positions, coreIsolated);
   }

@@ -6,7 +6,9 @@
 import { geoMercator, geoPath } from "d3-geo";
 import { feature, mesh } from "topojson-client";
 import { el } from "./dom.js";
+import { getJSON } from "./http.js";
 
+/** The outlines, a path of this app (under its root, as every request: see http.js). */
 export const ATLAS_URL = "/static/dist/world/countries-50m.json";
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
@@ -21,11 +23,7 @@ let atlas = null;
 /** The country outlines, fetched once per page (a failed fetch is tried again next time). */
 export function loadAtlas() {
   if (!atlas) {
-    atlas = fetch(ATLAS_URL)
-      .then((response) => {
-        if (!response.ok) throw new Error(`country outlines: HTTP ${response.status}`);
-        return response.json();
-      })
+    atlas = getJSON(ATLAS_URL, "The country outlines")
       .then((topology) => ({
         land: feature(topology, topology.objects.countries),
         borders: mesh(topology, topology.objects.countries, (a, b) => a !== b),
@@ -102,7 +100,11 @@ export function mapSvg(outlines, place, label) {
     svgNode("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 4.5 }),
     svgNode(
       "text",
-      { x: (onLeft ? x - 8 : x + 8).toFixed(1), y: (y + 4).toFixed(1), "text-anchor": onLeft ? "end" : "start" },
+      {
+        x: (onLeft ? x - 8 : x + 8).toFixed(1),
+        y: (y + 4).toFixed(1),
+        "text-anchor": onLeft ? "end" : "start",
+      },
       label,
     ),
   );
@@ -122,7 +124,8 @@ export async function drawMap(container, place, label) {
     const outlines = await loadAtlas();
     container.replaceChildren(mapSvg(outlines, place, label));
   } catch (error) {
-    container.replaceChildren(el("p", { class: "hint", text: `The map could not be drawn (${error.message || error}).` }));
+    const reason = String(error.message || error);
+    container.replaceChildren(el("p", { class: "hint", text: `The map could not be drawn: ${reason}` }));
   }
 }
 
@@ -132,9 +135,13 @@ export function sourceLine(place) {
     "p",
     { class: "hint map-source" },
     "From Wikidata via kg enrich",
-    place.item ? [": item ", el("a", { href: place.item, rel: "external", text: place.itemLabel || place.item })] : "",
+    place.item
+      ? [": item ", el("a", { href: place.item, rel: "external", text: place.itemLabel || place.item })]
+      : "",
     place.endpoint ? [", asked at ", el("code", { text: place.endpoint })] : "",
-    place.retrievedAt ? [", answered ", el("time", { datetime: place.retrievedAt, text: place.retrievedAt })] : "",
+    place.retrievedAt
+      ? [", answered ", el("time", { datetime: place.retrievedAt, text: place.retrievedAt })]
+      : "",
     ".",
   );
 }
@@ -166,7 +173,11 @@ export function mapFigure(place, label) {
 /** Draw every map an HTML page holds (entity pages render the figure and its text; this adds the drawing). */
 export function drawPageMaps(root = document) {
   for (const figure of root.querySelectorAll("figure.map[data-lat][data-long]")) {
-    const place = { lat: Number(figure.dataset.lat), long: Number(figure.dataset.long), text: figure.dataset.text };
+    const place = {
+      lat: Number(figure.dataset.lat),
+      long: Number(figure.dataset.long),
+      text: figure.dataset.text,
+    };
     const canvas = figure.querySelector(".map-canvas");
     if (canvas && Number.isFinite(place.lat) && Number.isFinite(place.long)) {
       drawMap(canvas, place, figure.dataset.label || "");

@@ -98,7 +98,11 @@ export function factPasses(index, state, fact, filters = compileFilters(state)) 
   if (filters.hideTypes.has(fact.type)) return false;
   if (!filters.polarities.has(polarityOf(index.types.get(fact.type)))) return false;
   if (!filters.stances.has(fact.stance)) return false;
-  if (filters.hideSources.size && fact.sources.length && fact.sources.every((s) => filters.hideSources.has(s))) {
+  if (
+    filters.hideSources.size &&
+    fact.sources.length &&
+    fact.sources.every((s) => filters.hideSources.has(s))
+  ) {
     return false;
   }
   return holdsOn(fact, filters.date);
@@ -108,6 +112,30 @@ export function factPasses(index, state, fact, filters = compileFilters(state)) 
 export function edgeKey(source, type, target, directed) {
   if (!directed && target < source) [source, target] = [target, source];
   return `${source}|${type}|${target}`;
+}
+
+/**
+ * The edge of a key (`source|type|target`) with every fact of the graph it gathers, whatever the filters: for an
+ * edge named in a URL but hidden by the view. Null when no fact makes that edge.
+ */
+export function edgeFromKey(index, key) {
+  const [source, type, target] = key.split("|");
+  const info = index.types.get(type);
+  if (!info || !index.nodes.has(source) || !index.nodes.has(target)) return null;
+  const facts = [...index.facts.values()].filter(
+    (f) => f.type === type && f.pairs.some(([s, t]) => edgeKey(s, type, t, info.directed) === key),
+  );
+  if (!facts.length) return null;
+  return {
+    key,
+    source,
+    target,
+    type,
+    label: info.label,
+    directed: info.directed,
+    polarity: polarityOf(info),
+    facts: facts.map((f) => f.id),
+  };
 }
 
 /**
@@ -129,7 +157,12 @@ export function visibleGraph(index, state) {
     let info = typeInfo.get(fact.type);
     if (!info) {
       const type = index.types.get(fact.type) || { directed: true, polarity: 0, label: fact.type };
-      info = { type, polarity: polarityOf(type), directed: type.directed !== false, group: type.group || "relation" };
+      info = {
+        type,
+        polarity: polarityOf(type),
+        directed: type.directed !== false,
+        group: type.group || "relation",
+      };
       typeInfo.set(fact.type, info);
     }
     const type = info.type;
@@ -203,7 +236,8 @@ export function assignOffsets(edges, gap = 5) {
   // Most pairs have one edge: it is stored alone and gets offset 0; only real groups become arrays and sort.
   const byPair = new Map();
   for (const edge of edges.values()) {
-    const pair = edge.source < edge.target ? `${edge.source}|${edge.target}` : `${edge.target}|${edge.source}`;
+    const pair =
+      edge.source < edge.target ? `${edge.source}|${edge.target}` : `${edge.target}|${edge.source}`;
     const known = byPair.get(pair);
     if (known === undefined) byPair.set(pair, edge);
     else if (Array.isArray(known)) known.push(edge);
@@ -265,7 +299,16 @@ export function suggest(index, text, limit = 8) {
       const rank = (folded === needle ? 0 : at === 0 ? 1 : 2) * 2 + (candidate.via === "label" ? 0 : 1);
       if (!best || rank < best.rank) best = { ...candidate, rank };
     }
-    if (best) hits.push({ id: node.id, label: node.label, kind: node.kind, matched: best.text, via: best.via, rank: best.rank });
+    if (best) {
+      hits.push({
+        id: node.id,
+        label: node.label,
+        kind: node.kind,
+        matched: best.text,
+        via: best.via,
+        rank: best.rank,
+      });
+    }
   }
   hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
   return hits.slice(0, limit);

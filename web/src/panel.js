@@ -47,14 +47,22 @@ export function quoteBlock(evidence, speaker = null) {
   const source = evidence.source;
   const para = evidence.paragraph;
   const body = para
-    ? el("p", { class: "paragraph" }, para.before, el("mark", { class: "quote-exact", text: para.exact }), para.after)
+    ? el(
+        "p",
+        { class: "paragraph" },
+        para.before,
+        el("mark", { class: "quote-exact", text: para.exact }),
+        para.after,
+      )
     : el("p", { class: "paragraph" }, el("mark", { class: "quote-exact", text: evidence.exact || "" }));
   const footer = source
     ? el(
         "footer",
         {},
         "Source: ",
-        source.href ? el("a", { href: source.href, text: source.title || source.id }) : source.title || source.id,
+        source.href
+          ? el("a", { href: source.href, text: source.title || source.id })
+          : source.title || source.id,
         source.date ? `, ${source.date}` : "",
         evidence.by && evidence.by.iri !== speaker ? [" · said by ", entityLink(evidence.by, null)] : "",
         para && !para.verified ? " (quote located by its text, not its offsets)" : "",
@@ -92,7 +100,9 @@ function headline(item, ctx) {
     "h4",
     { class: "fact-title" },
     item.label || item.id,
-    item.value ? ` (${item.qualifier ? item.qualifier.label + " " : ""}${item.value} ${item.unit ? item.unit.label : ""})` : "",
+    item.value
+      ? ` (${item.qualifier ? item.qualifier.label + " " : ""}${item.value} ${item.unit ? item.unit.label : ""})`
+      : "",
   );
 }
 
@@ -135,7 +145,12 @@ export function factCard(item, ctx, { nested = false } = {}) {
     item.subjectMention || item.objectMention
       ? [
           el("dt", { text: "Words used" }),
-          el("dd", { text: [item.subjectMention, item.objectMention].filter(Boolean).map((w) => `“${w}”`).join(", ") }),
+          el("dd", {
+            text: [item.subjectMention, item.objectMention]
+              .filter(Boolean)
+              .map((w) => `“${w}”`)
+              .join(", "),
+          }),
         ]
       : null,
   );
@@ -147,7 +162,9 @@ export function factCard(item, ctx, { nested = false } = {}) {
     headline(item, ctx),
     meta,
     quotes,
-    item.note ? el("p", { class: "note" }, el("span", { class: "note-label", text: "Analyst note: " }), item.note) : null,
+    item.note
+      ? el("p", { class: "note" }, el("span", { class: "note-label", text: "Analyst note: " }), item.note)
+      : null,
     contradictions.length
       ? el(
           "section",
@@ -156,7 +173,11 @@ export function factCard(item, ctx, { nested = false } = {}) {
           contradictions.map((c) => factCard(c, ctx, { nested: true })),
         )
       : null,
-    el("p", { class: "fact-links" }, item.href ? el("a", { href: item.href, text: `${item.kind} page` }) : null),
+    el(
+      "p",
+      { class: "fact-links" },
+      item.href ? el("a", { href: item.href, text: `${item.kind} page` }) : null,
+    ),
   );
   return card;
 }
@@ -165,9 +186,22 @@ export function factCard(item, ctx, { nested = false } = {}) {
 export function nodePanel(entity, ctx) {
   const labels = Object.entries(entity.labels || {})
     .filter(([lang]) => lang)
-    .map(([lang, text]) => el("li", { lang, dir: lang === "ar" ? "rtl" : null }, el("span", { class: "lang", text: lang }), " ", text));
+    .map(([lang, text]) =>
+      el(
+        "li",
+        { lang, dir: lang === "ar" ? "rtl" : null },
+        el("span", { class: "lang", text: lang }),
+        " ",
+        text,
+      ),
+    );
   const aliases = (entity.aliases || []).map((a) =>
-    el("li", { lang: a.lang || null }, a.text, el("span", { class: "hint", text: a.kind === "metonym" ? " (metonym)" : "" })),
+    el(
+      "li",
+      { lang: a.lang || null },
+      a.text,
+      el("span", { class: "hint", text: a.kind === "metonym" ? " (metonym)" : "" }),
+    ),
   );
   const links = [
     el("a", { href: entity.href || "#", text: "Entity page" }),
@@ -179,7 +213,11 @@ export function nodePanel(entity, ctx) {
     "div",
     { class: "panel-node" },
     el("h2", { id: "panel-title", text: entity.label }),
-    el("p", { class: "kinds" }, (entity.types || []).map((t) => el("span", { class: "badge kind", text: t }))),
+    el(
+      "p",
+      { class: "kinds" },
+      (entity.types || []).map((t) => el("span", { class: "badge kind", text: t })),
+    ),
     entity.description ? el("p", { class: "description", text: entity.description }) : null,
     el(
       "div",
@@ -188,16 +226,36 @@ export function nodePanel(entity, ctx) {
         ? el("button", { type: "button", text: "Focus on it", on: { click: () => ctx.focus(entity.id) } })
         : null,
       ctx.canFocus(entity.id)
-        ? el("button", { type: "button", text: "Expand its neighbours", on: { click: () => ctx.expand(entity.id) } })
+        ? el("button", {
+            type: "button",
+            text: "Expand its neighbours",
+            on: { click: () => ctx.expand(entity.id) },
+          })
         : null,
     ),
     el("p", { class: "links" }, join(links, " · ")),
-    entity.coordinates ? [el("h3", { text: "On the map" }), mapFigure(entity.coordinates, entity.label)] : null,
-    labels.length ? el("details", {}, el("summary", { text: "Labels and aliases" }), el("ul", { class: "labels" }, labels, aliases)) : null,
+    entity.coordinates
+      ? [el("h3", { text: "On the map" }), mapFigure(entity.coordinates, entity.label)]
+      : null,
+    labels.length
+      ? el(
+          "details",
+          {},
+          el("summary", { text: "Labels and aliases" }),
+          el("ul", { class: "labels" }, labels, aliases),
+        )
+      : null,
     el("h3", { text: `Facts (${facts.length})` }),
-    facts.length ? facts.map((f) => factCard(f, ctx)) : el("p", { class: "hint", text: "No statement names it yet." }),
+    facts.length
+      ? facts.map((f) => factCard(f, ctx))
+      : el("p", { class: "hint", text: "No statement names it yet." }),
     says.length
-      ? el("details", { class: "says" }, el("summary", { text: `What it says (${says.length})` }), says.map((f) => factCard(f, ctx)))
+      ? el(
+          "details",
+          { class: "says" },
+          el("summary", { text: `What it says (${says.length})` }),
+          says.map((f) => factCard(f, ctx)),
+        )
       : null,
   );
 }

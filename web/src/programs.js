@@ -8,21 +8,6 @@ import { floatColor } from "sigma/utils";
 
 const { UNSIGNED_BYTE, FLOAT, TRIANGLES } = WebGLRenderingContext;
 
-// Shape codes shared with style.js and the SVG export.
-export const SHAPES = {
-  circle: 0,
-  square: 1,
-  diamond: 2,
-  triangle: 3,
-  triangleDown: 4,
-  hexagon: 5,
-  ring: 6,
-  frame: 7,
-};
-
-// Dash codes shared with style.js and the SVG export.
-export const DASHES = { solid: 0, dashed: 1, dotted: 2, struck: 3 };
-
 const NODE_VERTEX = /* glsl */ `
 attribute vec4 a_id;
 attribute vec4 a_color;
@@ -482,7 +467,9 @@ class FastEdgeProgram extends EdgeLineProgram {
 /** Sigma's own test of a moving camera (see Sigma#render). */
 export function cameraMoving(sigma) {
   const mouse = sigma.getMouseCaptor();
-  return Boolean(sigma.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents || mouse.currentWheelDirection);
+  return Boolean(
+    sigma.getCamera().isAnimated() || mouse.isMoving || mouse.draggedEvents || mouse.currentWheelDirection,
+  );
 }
 
 /** Program classes for sigma's settings: `arrow` for directed edges, `line` for symmetric ones. */

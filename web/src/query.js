@@ -6,12 +6,12 @@ import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import Sigma from "sigma";
 
-import { clear } from "./dom.js";
+import { byId as $, clear } from "./dom.js";
+import { appUrl } from "./http.js";
 import { seededRandom } from "./layout.js";
 import { edgeProgramClasses, nodeProgramClasses } from "./programs.js";
 import { POLARITIES } from "./style.js";
 
-const $ = (id) => document.getElementById(id);
 const RES = "https://w3id.org/syria-kg/id/";
 const LABELS = new Set([
   "http://www.w3.org/2000/01/rdf-schema#label",
@@ -24,8 +24,8 @@ const TRIPLE_COLUMNS = [
 
 /** Where this server shows an IRI, or null. */
 function pageOf(iri) {
-  if (iri.startsWith(RES)) return "/id/" + iri.slice(RES.length);
-  if (iri.startsWith("https://w3id.org/syria-kg/ontology#")) return "/ontology#" + iri.split("#")[1];
+  if (iri.startsWith(RES)) return appUrl("/id/" + iri.slice(RES.length));
+  if (iri.startsWith("https://w3id.org/syria-kg/ontology#")) return appUrl("/ontology#" + iri.split("#")[1]);
   return null;
 }
 
@@ -93,7 +93,10 @@ class ResultGraph {
     const random = seededRandom("query");
     graph.forEachNode((node) => graph.mergeNodeAttributes(node, { x: random() * 100, y: random() * 100 }));
     if (graph.order > 1 && graph.size > 0) {
-      forceAtlas2.assign(graph, { iterations: 300, settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 400 } });
+      forceAtlas2.assign(graph, {
+        iterations: 300,
+        settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 400 },
+      });
     }
     this.sigma = new Sigma(graph, this.container, {
       nodeProgramClasses,
@@ -119,10 +122,12 @@ function main() {
   const examples = JSON.parse($("examples-data").textContent || "[]");
   const Yasgui = window.Yasgui;
   if (!Yasgui) {
-    $("query-status").textContent = "The query editor is not built: run `npm ci --prefix web && npm run build --prefix web`.";
+    $("query-status").textContent =
+      "The query editor is not built: run `npm ci --prefix web && npm run build --prefix web`.";
     return;
   }
-  const endpoint = new URL("/sparql", window.location.href).href;
+  // YASGUI wants an absolute address; the endpoint is this app's, under its root.
+  const endpoint = new URL(appUrl("/sparql"), window.location.href).href;
   const yasgui = new Yasgui($("yasgui"), {
     requestConfig: { endpoint, method: "POST" },
     copyEndpointOnNewTab: true,

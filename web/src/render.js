@@ -5,7 +5,16 @@ import Graph from "graphology";
 import Sigma from "sigma";
 
 import { edgeProgramClasses, nodeProgramClasses } from "./programs.js";
-import { FADED, UNBALANCED, POLARITY_BY_VALUE, POLARITIES, STANCE_STYLES, edgeSize, kindStyle, nodeSize } from "./style.js";
+import {
+  FADED,
+  UNBALANCED,
+  POLARITY_BY_VALUE,
+  POLARITIES,
+  STANCE_STYLES,
+  edgeSize,
+  kindStyle,
+  nodeSize,
+} from "./style.js";
 
 const POLARITY_COLOR = Object.fromEntries(POLARITIES.map((p) => [p.id, p.color]));
 /** Above this many edges in view, edges are drawn as one-pixel lines without stance styles or arrows. */
@@ -128,7 +137,9 @@ export class GraphView {
     const clear = "rgba(0,0,0,0)";
     graph.addNode("a", { x: 0, y: 0, size: 1, color: clear, shape: 0 });
     graph.addNode("b", { x: 1, y: 1, size: 1, color: clear, shape: 0 });
-    for (const type of Object.keys(edgeProgramClasses)) graph.addEdge("a", "b", { type, size: 1, color: clear, label: null });
+    for (const type of Object.keys(edgeProgramClasses)) {
+      graph.addEdge("a", "b", { type, size: 1, color: clear, label: null });
+    }
     this.warming = true;
     this.sigma.setGraph(graph);
     this.warming = false;
@@ -245,7 +256,8 @@ export class GraphView {
       graph.addEdgeWithKey(edge.key, edge.source, edge.target, {
         type: fast ? "fast" : edge.directed ? "arrow" : "line",
         color: POLARITY_COLOR[edge.polarity] || POLARITY_BY_VALUE.get(0).color,
-        size: edgeSize(edge.facts.length) + (this.highlightEdges && this.highlightEdges.has(edge.key) ? 3 : 0),
+        size:
+          edgeSize(edge.facts.length) + (this.highlightEdges && this.highlightEdges.has(edge.key) ? 3 : 0),
         baseSize: edgeSize(edge.facts.length),
         baseColor: POLARITY_COLOR[edge.polarity] || POLARITY_BY_VALUE.get(0).color,
         ...(this.highlightEdges && this.highlightEdges.has(edge.key) ? { color: UNBALANCED } : {}),
@@ -277,7 +289,10 @@ export class GraphView {
     // Nothing to undo (show() already used the kinds' colours): no pass over every node, no frame.
     if (!colors && !this.nodeColors) return;
     this.nodeColors = colors;
-    this.graph.updateEachNodeAttributes((id, attrs) => ({ ...attrs, color: (colors && colors.get(id)) || attrs.baseColor }));
+    this.graph.updateEachNodeAttributes((id, attrs) => ({
+      ...attrs,
+      color: (colors && colors.get(id)) || attrs.baseColor,
+    }));
     this.redraw();
   }
 
@@ -287,7 +302,11 @@ export class GraphView {
     this.highlightEdges = keys;
     this.graph.updateEachEdgeAttributes((key, attrs) => {
       const on = keys && keys.has(key);
-      return { ...attrs, color: on ? UNBALANCED : attrs.baseColor, size: on ? attrs.baseSize + 3 : attrs.baseSize };
+      return {
+        ...attrs,
+        color: on ? UNBALANCED : attrs.baseColor,
+        size: on ? attrs.baseSize + 3 : attrs.baseSize,
+      };
     });
     this.redraw();
   }

@@ -83,8 +83,12 @@ export function toQuery(state, defaultKinds = null) {
   if (state.kinds && !(defaultKinds && sameSet(state.kinds, defaultKinds))) {
     params.set("kinds", [...state.kinds].sort().join(","));
   }
-  if (!sameSet(state.polarities, ALL_POLARITIES)) params.set("pol", ordered(state.polarities, ALL_POLARITIES).join(","));
-  if (!sameSet(state.stances, ALL_STANCES)) params.set("stance", ordered(state.stances, ALL_STANCES).join(","));
+  if (!sameSet(state.polarities, ALL_POLARITIES)) {
+    params.set("pol", ordered(state.polarities, ALL_POLARITIES).join(","));
+  }
+  if (!sameSet(state.stances, ALL_STANCES)) {
+    params.set("stance", ordered(state.stances, ALL_STANCES).join(","));
+  }
   if (state.hideTypes.length) params.set("xrt", [...state.hideTypes].sort().join(","));
   if (state.hideSources.length) params.set("xsrc", [...state.hideSources].sort().join(","));
   if (state.isolated) params.set("iso", "1");

@@ -1,7 +1,20 @@
 // Visual encoding of the alliance view, in one place: node kinds → shape and colour, relation polarity → edge
 // colour, stance → line style. The legend, the WebGL programs and the SVG export all read it from here.
 
-import { DASHES, SHAPES } from "./programs.js";
+// Shape codes, as the node program of programs.js draws them (its shader tests these numbers).
+export const SHAPES = {
+  circle: 0,
+  square: 1,
+  diamond: 2,
+  triangle: 3,
+  triangleDown: 4,
+  hexagon: 5,
+  ring: 6,
+  frame: 7,
+};
+
+// Dash codes, as the edge program of programs.js draws them.
+export const DASHES = { solid: 0, dashed: 1, dotted: 2, struck: 3 };
 
 /** Edge colours by polarity (Okabe–Ito blue and vermillion, readable on white and for most colour-blind readers). */
 export const POLARITIES = [
@@ -54,7 +67,16 @@ export function kindStyle(kind) {
 }
 
 /** Bloc colours (in bloc order) and the grey of actors without a bloc in the window. */
-export const BLOC_PALETTE = ["#0067a5", "#c74100", "#2f8f5b", "#b8336a", "#7b5aa6", "#a15c07", "#00838f", "#6b7a00"];
+export const BLOC_PALETTE = [
+  "#0067a5",
+  "#c74100",
+  "#2f8f5b",
+  "#b8336a",
+  "#7b5aa6",
+  "#a15c07",
+  "#00838f",
+  "#6b7a00",
+];
 export const NO_BLOC = "#a3a8b0";
 /** Colour of the edges of an unbalanced triangle. */
 export const UNBALANCED = "#d4a000";
@@ -74,27 +96,65 @@ export function edgeSize(count) {
 
 /** SVG path data of a node shape of radius r centred at (x, y), matching the WebGL shapes. */
 export function shapePath(shape, x, y, r) {
-  const pts = (list) => "M" + list.map(([px, py]) => `${(x + px * r).toFixed(2)},${(y + py * r).toFixed(2)}`).join("L") + "Z";
+  const pts = (list) =>
+    "M" + list.map(([px, py]) => `${(x + px * r).toFixed(2)},${(y + py * r).toFixed(2)}`).join("L") + "Z";
   const circle = (rr) =>
     `M${(x - rr).toFixed(2)},${y.toFixed(2)}a${rr.toFixed(2)},${rr.toFixed(2)} 0 1,0 ${(2 * rr).toFixed(2)},0` +
     `a${rr.toFixed(2)},${rr.toFixed(2)} 0 1,0 ${(-2 * rr).toFixed(2)},0Z`;
   switch (shape) {
     case "square":
-      return pts([[-0.88, -0.88], [0.88, -0.88], [0.88, 0.88], [-0.88, 0.88]]);
+      return pts([
+        [-0.88, -0.88],
+        [0.88, -0.88],
+        [0.88, 0.88],
+        [-0.88, 0.88],
+      ]);
     case "diamond":
-      return pts([[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]]);
+      return pts([
+        [0, -1.2],
+        [1.2, 0],
+        [0, 1.2],
+        [-1.2, 0],
+      ]);
     // Screen y grows downwards, WebGL y upwards: the SVG flips the triangles accordingly.
     case "triangle":
-      return pts([[0, -1.24], [1.07, 0.62], [-1.07, 0.62]]);
+      return pts([
+        [0, -1.24],
+        [1.07, 0.62],
+        [-1.07, 0.62],
+      ]);
     case "triangleDown":
-      return pts([[0, 1.24], [1.07, -0.62], [-1.07, -0.62]]);
+      return pts([
+        [0, 1.24],
+        [1.07, -0.62],
+        [-1.07, -0.62],
+      ]);
     case "hexagon":
-      return pts([[-0.95, 0], [-0.475, -0.82], [0.475, -0.82], [0.95, 0], [0.475, 0.82], [-0.475, 0.82]]);
+      return pts([
+        [-0.95, 0],
+        [-0.475, -0.82],
+        [0.475, -0.82],
+        [0.95, 0],
+        [0.475, 0.82],
+        [-0.475, 0.82],
+      ]);
     case "ring":
       return circle(r) + circle(r * 0.44);
     case "frame":
-      return pts([[-0.88, -0.88], [0.88, -0.88], [0.88, 0.88], [-0.88, 0.88]]) +
-        pts([[-0.44, -0.44], [-0.44, 0.44], [0.44, 0.44], [0.44, -0.44]]);
+      return (
+        pts([
+          [-0.88, -0.88],
+          [0.88, -0.88],
+          [0.88, 0.88],
+          [-0.88, 0.88],
+        ]) +
+        pts([
+          [-0.44, -0.44],
+          [-0.44, 0.44],
+          [0.44, 0.44],
+          [0.44, -0.44],
+        ])
+      );
     default:
       return circle(r);
   }
