@@ -3,7 +3,8 @@
 The import graph is read from the source with `ast` (nothing is imported), counting imports at module level and
 inside functions alike: a function-level import still makes one module depend on the other. Checked: no cycle
 among the modules of both packages; `kg` never imports `api`; no router imports another router (what two
-routers share lives in a non-router module of `api/`).
+routers share lives in a non-router module of `api/`); the service layer (`kg`, `api/pagedata/`) imports no web
+framework, so that a data helper cannot take a request or raise an HTTP exception.
 """
 
 import ast
@@ -14,6 +15,8 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("kg", "api")
 ROUTERS = "api.routers"
+SERVICE_LAYER = ("kg", "api.pagedata")  # data access: no requests, no responses, no HTTP exceptions
+HTTP_LIBRARIES = ("fastapi", "starlette")
 
 
 def module_name(path: Path) -> str:
@@ -113,4 +116,17 @@ def test_no_router_imports_another_router() -> None:
     )
     assert not between, (
         "routers share code through non-router modules of api/, not each other:\n" + "\n".join(between)
+    )
+
+
+def test_the_service_layer_speaks_no_http() -> None:
+    speaking = sorted(
+        f"{module} imports {name}"
+        for module, path in project_modules().items()
+        if any(module == layer or module.startswith(layer + ".") for layer in SERVICE_LAYER)
+        for name in imported_names(module, path)
+        if name.split(".")[0] in HTTP_LIBRARIES
+    )
+    assert not speaking, "data access raises domain errors (kg.errors), never HTTP ones:\n" + "\n".join(
+        speaking
     )
