@@ -4,10 +4,11 @@ close or contradict others.
 
 `read_network(store)` asks the store a fixed set of SPARQL SELECTs over the union of all graphs and returns a
 `Network` of plain values: IRIs, lexical dates, labels by language tag. Everything that shows or analyses the
-network starts from it: the browser's alliance view (`/api/graph`, see `api/graph_view.py`), the analytics
-(`kg.analytics.read_record`: blocs, balance and diff, also served as `/api/blocs` and `/api/diff`) and the
-network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its own way
-(the view draws every statement, the analytics weigh only signed ones), but none asks the store for them.
+network starts from it: the browser's alliance view (`/api/graph`, built in `api/pagedata/graph.py`), the
+analytics (`kg.analytics.read_record`: blocs, balance and diff, also served as `/api/blocs` and `/api/diff`)
+and the network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its
+own way (the view draws every statement, the analytics weigh only signed ones), but none asks the store for
+them.
 """
 
 from __future__ import annotations
@@ -17,21 +18,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.store import Store
-from kg.vocab import DCTERMS, KG, OA, PROV, RDFS, SKOS
+from kg.vocab import DCTERMS, KG, OA, PROV, RDFS, RES, SKOS
 
 PREFIXES = f"""PREFIX kg: <{KG}>
+PREFIX res: <{RES}>
 PREFIX rdfs: <{RDFS}>
 PREFIX skos: <{SKOS}>
 PREFIX prov: <{PROV}>
 PREFIX oa: <{OA}>
 PREFIX dcterms: <{DCTERMS}>
 """
-CLASSES_QUERY = "SELECT DISTINCT ?resource ?class WHERE { ?resource a ?class FILTER(isIRI(?resource)) }"
+CLASSES_QUERY = (
+    PREFIXES
+    + "SELECT DISTINCT ?resource ?class WHERE { ?resource a ?class FILTER(STRSTARTS(STR(?class), STR(kg:))) }"
+)
 NAMES_QUERY = (
     PREFIXES
     + """SELECT ?resource ?property ?name WHERE {
   VALUES ?property { rdfs:label skos:prefLabel skos:altLabel kg:metonym }
-  ?resource ?property ?name FILTER(isIRI(?resource) && isLiteral(?name))
+  ?resource ?property ?name FILTER(STRSTARTS(STR(?resource), STR(res:)) && isLiteral(?name))
 }"""
 )
 ACTOR_CLASSES_QUERY = PREFIXES + "SELECT ?class WHERE { ?class rdfs:subClassOf* kg:Actor }"
