@@ -169,7 +169,11 @@ class Happening(Fact):
 
 @dataclass
 class Network:
-    """What the graph says about the actors and their relations, read once (see the module's docstring)."""
+    """What the graph says about the actors and their relations, read once.
+
+    `classes` holds the kg: classes of every typed resource; `labels` (rdfs:label), `pref_labels`
+    (skos:prefLabel) and `aliases` (skos:altLabel, kg:metonym) the names of the IRIs the project mints.
+    """
 
     classes: dict[str, frozenset[str]]
     labels: dict[str, dict[str, str]]
@@ -191,7 +195,7 @@ class Network:
 
 
 def read_network(store: Store) -> Network:
-    """Read the alliance network from the store (a dozen SELECTs, no inference of our own)."""
+    """Read the alliance network from the store: eleven SELECTs whatever its size, no inference of our own."""
     labels, pref_labels, aliases = _read_names(store.select(NAMES_QUERY))
     evidence = _read_evidence(store.select(EVIDENCE_QUERY))
     contradicts = _read_contradictions(store.select(CONTRADICTS_QUERY))
