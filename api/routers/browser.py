@@ -29,7 +29,8 @@ from api.pagedata.search import search
 from api.pagedata.terms import RES
 from api.site import DIST_DIR, STATIC_DIR, page_context, templates
 
-__all__ = ["DIST_DIR", "router"]  # DIST_DIR: where the bundle this router's pages load is built
+# DIST_DIR is re-exported: tests/test_map.py asks this router where its bundle is built.
+__all__ = ["DIST_DIR", "router"]
 
 router = APIRouter(tags=["browser"])
 
