@@ -1,9 +1,9 @@
 """Alliance analytics: a signed actor network for a day or an interval, its blocs, balance, brokers and
 centrality, and what changed between two dates.
 
-One function reads the graph (`read_record`: a few SPARQL SELECTs over the union of all graphs); everything
-else is a pure function over that record or over a NetworkX graph, so tests can feed hand-made graphs. The
-semantics (what "valid on a date" means, which nodes are actors, how events become edges, the clustering
+One function reads the graph (`read_record`, through `kg.network`, the one reader of the alliance
+network); everything else is a pure function over that record or over a NetworkX graph, so tests can feed
+hand-made graphs. The semantics (what "valid on a date" means, which nodes are actors, how events become edges, the clustering
 objective) are documented in `docs/analytics.md`.
 
 Signed clustering (correlation clustering) minimises the *frustration* of a partition: the weight of hostile
@@ -26,6 +26,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import InputError
+from kg.network import Fact, Happening, Network, Statement, read_network
 from kg.store import Store
 from kg.vocab import KG, RES, RT
 
@@ -256,100 +257,47 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
 
-# ------------------------------------------------------------------------------------------ reading the store
-
-PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-"""
-ACTORS_QUERY = (
-    PREFIXES
-    + """SELECT ?actor ?type ?label WHERE {
-  ?actor a ?type . ?type rdfs:subClassOf* kg:Actor .
-  OPTIONAL { ?actor rdfs:label ?label }
-}"""
-)
-STATEMENTS_QUERY = (
-    PREFIXES
-    + """SELECT ?fact ?subject ?object ?type ?polarity ?directed ?stance ?by ?from ?until ?time WHERE {
-  ?fact a kg:Statement ; kg:subject ?subject ; kg:object ?object ; kg:relationType ?type ; kg:stance ?stance .
-  ?type kg:polarity ?polarity .
-  FILTER (?polarity != 0)
-  OPTIONAL { ?type kg:directed ?directed }
-  OPTIONAL { ?fact prov:wasAttributedTo ?by }
-  OPTIONAL { ?fact kg:during ?time
-             OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
-}"""
-)
-EVENTS_QUERY = (
-    PREFIXES
-    + """SELECT ?fact ?type ?label ?stance ?by ?from ?until ?time WHERE {
-  ?fact a ?type . ?type rdfs:subClassOf+ kg:Event .
-  OPTIONAL { ?fact rdfs:label ?label }
-  OPTIONAL { ?fact kg:stance ?stance }
-  OPTIONAL { ?fact prov:wasAttributedTo ?by }
-  OPTIONAL { ?fact kg:during ?time
-             OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
-}"""
-)
-ROLES_QUERY = (
-    PREFIXES
-    + """SELECT ?fact ?role ?filler ?label WHERE {
-  VALUES ?role { kg:agent kg:hasParticipant kg:target kg:place kg:subEventOf }
-  ?fact ?role ?filler .
-  OPTIONAL { ?filler rdfs:label ?label }
-}"""
-)
-EVIDENCE_QUERY = (
-    PREFIXES
-    + """SELECT ?fact ?source ?quote ?speaker WHERE {
-  ?fact kg:hasEvidence ?evidence . ?evidence oa:hasSource ?source .
-  OPTIONAL { ?evidence oa:hasSelector ?selector . ?selector oa:exact ?quote }
-  OPTIONAL { ?evidence prov:wasAttributedTo ?speaker }
-}"""
-)
-# A later statement that closes an earlier, open-ended one gives the day the relation ended.
-CLOSES_QUERY = (
-    PREFIXES
-    + """SELECT ?closed ?until WHERE {
-  ?closing kg:closes ?closed ; kg:stance ?stance ; kg:during/kg:untilDate ?until .
-  FILTER (?stance IN (kg:Asserted, kg:Reported))
-}"""
-)
-
-Row = dict[str, dict[str, str]]
+# ---------------------------------------------------------------------------------------- from the network
 
 
 def read_record(store: Store) -> Record:
     """Actors, signed ties (statements and hostile events) and events of the whole graph, with quotes."""
-    labels: dict[str, str] = {}
-    quotes = _read_quotes(store.select(EVIDENCE_QUERY))
-    actors = _read_actors(store.select(ACTORS_QUERY), labels)
-    events = _read_events(store.select(EVENTS_QUERY), store.select(ROLES_QUERY), quotes, labels)
-    ends = _read_closing_days(store.select(CLOSES_QUERY))
-    ties = [_statement_tie(row, quotes, ends) for row in store.select(STATEMENTS_QUERY)]
+    return record_of(read_network(store))
+
+
+def record_of(network: Network) -> Record:
+    """What the analytics take from the network: actors, signed ties (statements whose relation type has a
+    non-zero polarity, and what hostile events imply), every event, and English labels."""
+    actors = _actors(network)
+    labels = _english_labels(network, actors)
+    events = [_event(event, labels) for event in network.events]
+    ends = _closing_days(network.statements)
+    ties = [_statement_tie(s, network, ends) for s in network.statements if _polarity(s, network)]
     ties += [tie for event in events for tie in event_ties(event)]
     ties = [tie for tie in _unique(ties) if tie.subject in actors and tie.object in actors]
     return Record(actors=actors, ties=ties, events=events, labels=labels)
 
 
-def _value(row: Row, name: str) -> str | None:
-    return row[name]["value"] if name in row else None
+def _english_labels(network: Network, actors: dict[str, Actor]) -> dict[str, str]:
+    """English labels of the actors, the events and whatever fills the events' roles."""
+    named = set(actors) | {event.iri for event in network.events}
+    named |= {filler for event in network.events for fillers in event.roles.values() for filler in fillers}
+    return {iri: label for iri in sorted(named) if (label := english_label(network.labels.get(iri, {})))}
 
 
-def _note_label(labels: dict[str, str], row: Row, iri_var: str, label_var: str = "label") -> None:
-    """Keep an English (or untagged) label for an IRI, English winning."""
-    if label_var not in row:
-        return
-    language = row[label_var].get("xml:lang", "")
-    iri = row[iri_var]["value"]
-    if language.startswith("en") or (not language and iri not in labels):
-        labels[iri] = row[label_var]["value"]
+def english_label(labels: dict[str, str]) -> str | None:
+    """The English label (`en`, then any `en-*`), else the untagged one; None when there is neither.
+
+    >>> english_label({"fr": "Russie", "": "Russia (plain)", "en": "Russia"}), english_label({"ar": "روسيا"})
+    ('Russia', None)
+    """
+    for lang in ("en", *sorted(tag for tag in labels if tag.startswith("en-")), ""):
+        if lang in labels:
+            return labels[lang]
+    return None
 
 
-def _span(row: Row) -> Span:
-    start, end = _value(row, "from"), _value(row, "until")
+def _span(start: str | None, end: str | None) -> Span:
     if start is None and end is None:
         return UNDATED
     return Span(
@@ -357,78 +305,60 @@ def _span(row: Row) -> Span:
     )
 
 
-def _read_quotes(rows: list[Row]) -> dict[str, tuple[Quote, ...]]:
-    found: dict[str, list[Quote]] = defaultdict(list)
-    for row in rows:
-        quote = Quote(_value(row, "quote") or "", row["source"]["value"], _value(row, "speaker"))
-        if quote not in found[row["fact"]["value"]]:
-            found[row["fact"]["value"]].append(quote)
-    return {fact: tuple(sorted(items, key=lambda q: (q.source, q.text))) for fact, items in found.items()}
+def _quotes(fact: Fact) -> tuple[Quote, ...]:
+    """The fact's evidence as quotes, one per (words, source, speaker), by source and words."""
+    quotes = dict.fromkeys(Quote(e.quote or "", e.source, e.speaker) for e in fact.evidence)
+    return tuple(sorted(quotes, key=lambda q: (q.source, q.text)))
 
 
-def _read_actors(rows: list[Row], labels: dict[str, str]) -> dict[str, Actor]:
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        types[row["actor"]["value"]].add(row["type"]["value"])
-        _note_label(labels, row, "actor")
+def _actors(network: Network) -> dict[str, Actor]:
     general = {str(KG.Actor), str(KG.Organisation)}
     actors = {}
-    for iri, found in sorted(types.items()):
+    for iri in sorted(network.classes):
+        found = network.classes[iri] & network.actor_classes
+        if not found:
+            continue
         specific = sorted(found - general or found)[0]
-        actors[iri] = Actor(iri, labels.get(iri) or local_name(iri), local_name(specific), specific)
+        label = english_label(network.labels.get(iri, {})) or local_name(iri)
+        actors[iri] = Actor(iri, label, local_name(specific), specific)
     return actors
 
 
-def _read_events(
-    rows: list[Row], role_rows: list[Row], quotes: dict[str, tuple[Quote, ...]], labels: dict[str, str]
-) -> list[Event]:
-    base: dict[str, Row] = {}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        iri = row["fact"]["value"]
-        base.setdefault(iri, row)
-        kinds[iri].add(row["type"]["value"])
-        _note_label(labels, row, "fact")
-    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in role_rows:
-        if row["fact"]["value"] in base:
-            roles[row["fact"]["value"], local_name(row["role"]["value"])].add(row["filler"]["value"])
-            _note_label(labels, row, "filler")
-    return [_event(iri, base[iri], kinds[iri], roles, quotes, labels) for iri in sorted(base)]
-
-
-def _event(
-    iri: str,
-    row: Row,
-    kinds: set[str],
-    roles: dict[tuple[str, str], set[str]],
-    quotes: dict[str, tuple[Quote, ...]],
-    labels: dict[str, str],
-) -> Event:
-    agents = roles[iri, "agent"]
+def _event(event: Happening, labels: dict[str, str]) -> Event:
+    agents, targets = set(event.role("agent")), set(event.role("target"))
     return Event(
-        iri=iri,
-        label=labels.get(iri) or local_name(iri),
-        kind=local_name(sorted(kinds - {str(KG.Event)} or kinds)[0]),
-        span=_span(row),
-        stance=_value(row, "stance"),
-        attributed_to=_value(row, "by"),
+        iri=event.iri,
+        label=labels.get(event.iri) or local_name(event.iri),
+        kind=local_name(sorted(event.classes - {str(KG.Event)} or event.classes)[0]),
+        span=_span(event.start, event.end),
+        stance=event.stance,
+        attributed_to=event.attributed_to,
         agents=tuple(sorted(agents)),
-        participants=tuple(sorted(roles[iri, "hasParticipant"] - agents - roles[iri, "target"])),
-        targets=tuple(sorted(roles[iri, "target"])),
-        places=tuple(sorted(roles[iri, "place"])),
-        part_of=tuple(sorted(roles[iri, "subEventOf"])),
-        quotes=quotes.get(iri, ()),
+        participants=tuple(sorted(set(event.role("hasParticipant")) - agents - targets)),
+        targets=tuple(sorted(targets)),
+        places=event.role("place"),
+        part_of=event.role("subEventOf"),
+        quotes=_quotes(event),
     )
 
 
-def _read_closing_days(rows: list[Row]) -> dict[str, dt.date]:
-    """For each closed statement, the earliest day a closing statement says the relation ended by."""
+def _closing_days(statements: Iterable[Statement]) -> dict[str, dt.date]:
+    """For each closed statement, the earliest day an asserted or reported closing statement gives."""
     ends: dict[str, dt.date] = {}
-    for row in rows:
-        closed, day = row["closed"]["value"], dt.date.fromisoformat(row["until"]["value"])
-        ends[closed] = min(day, ends.get(closed, day))
+    for statement in statements:
+        days = [
+            dt.date.fromisoformat(closing.until)
+            for closing in statement.closed_by
+            if closing.until and closing.stance in (ASSERTED, REPORTED)
+        ]
+        if days:
+            ends[statement.iri] = min(days)
     return ends
+
+
+def _polarity(statement: Statement, network: Network) -> int:
+    relation = network.relation_types.get(statement.relation)
+    return (relation.polarity or 0) if relation else 0
 
 
 def closed_span(span: Span, end: dt.date | None) -> Span:
@@ -442,21 +372,20 @@ def closed_span(span: Span, end: dt.date | None) -> Span:
     return Span(span.start, end, True)
 
 
-def _statement_tie(row: Row, quotes: dict[str, tuple[Quote, ...]], ends: dict[str, dt.date]) -> Tie:
-    fact = row["fact"]["value"]
-    relation = row["type"]["value"]
+def _statement_tie(statement: Statement, network: Network, ends: dict[str, dt.date]) -> Tie:
+    relation = network.relation_types[statement.relation]
     return Tie(
-        id=fact,
-        fact=fact,
-        subject=row["subject"]["value"],
-        object=row["object"]["value"],
-        relation=relation.removeprefix(str(RT)),
-        polarity=1 if float(row["polarity"]["value"]) > 0 else -1,
-        directed=_value(row, "directed") not in ("false", "0"),
-        stance=row["stance"]["value"],
-        attributed_to=_value(row, "by"),
-        span=closed_span(_span(row), ends.get(fact)),
-        quotes=quotes.get(fact, ()),
+        id=statement.iri,
+        fact=statement.iri,
+        subject=statement.subject,
+        object=statement.object,
+        relation=statement.relation.removeprefix(str(RT)),
+        polarity=1 if _polarity(statement, network) > 0 else -1,
+        directed=relation.directed,
+        stance=statement.stance or "",
+        attributed_to=statement.attributed_to,
+        span=closed_span(_span(statement.start, statement.end), ends.get(statement.iri)),
+        quotes=_quotes(statement),
     )
 
 

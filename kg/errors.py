@@ -22,6 +22,12 @@ class InputError(KGError):
         self.line = line
 
 
+class NotInGraph(KGError):
+    """An id or IRI asked for that the graph holds nothing about (no such statement, entity, ...)."""
+
+    http_status = 404
+
+
 class QueryError(KGError):
     """A SPARQL query or update that cannot be parsed or is refused before it runs."""
 

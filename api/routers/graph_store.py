@@ -24,8 +24,8 @@ from api.deps import SettingsDep, StoreDep
 from api.errors import BadRequest, NotFound
 from api.execution import Job
 from api.negotiation import choose, parse_media_type
+from api.protocol import base_url, graph_iri
 from api.results import ChunkWriter, write_quads, write_triples
-from api.routers.sparql import base_url, graph_iri
 from api.writes import require_write_token
 from kg.formats import Format
 from kg.settings import Settings

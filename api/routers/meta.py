@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SettingsDep, StoreDep
 from api.describe import void_description
 from api.negotiation import choose
-from api.routers.sparql import base_url, rdf_bytes
+from api.protocol import base_url, rdf_bytes
 from kg.store import RemoteStore
 
 router = APIRouter(tags=["Service"])

@@ -8,8 +8,6 @@ parameters; 401/403 writes without the token; 406 no acceptable format; 413 body
 or every slot busy.
 """
 
-from functools import lru_cache
-from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -19,12 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.bodies import read_body, utf8_text
 from api.deps import SettingsDep, StoreDep
-from api.describe import DESCRIPTION_PREFIXES, service_description
+from api.describe import service_description
 from api.errors import BadRequest
 from api.execution import Job
 from api.negotiation import UnsupportedMediaType, choose, parse_media_type
+from api.protocol import base_url, graph_iri, rdf_bytes
 from api.query_guard import check_query, check_update
-from api.results import ChunkWriter, write_answer, write_triples
+from api.results import write_answer
 from api.writes import require_write_token
 from kg.errors import QueryError, sparql_syntax_message
 from kg.formats import FORMATS, Format
@@ -40,43 +39,6 @@ UPDATE_DATASET = ("using-graph-uri", "using-named-graph-uri")
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
-
-
-def base_url(request: Request, settings: Settings) -> str:
-    """The server's public base URL (settings, else the one the request was sent to), without a final /."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    scope = request.scope
-    return _base_url(
-        scope.get("scheme", "http"),
-        request.headers.get("host"),
-        _server(scope),
-        scope.get("root_path", ""),
-    )
-
-
-def _server(scope: dict[str, Any]) -> tuple[str, int] | None:
-    server = scope.get("server")
-    return (server[0], server[1]) if server else None  # a list in some clients' scopes (unhashable)
-
-
-@lru_cache(maxsize=64)
-def _base_url(scheme: str, host: str | None, server: tuple[str, int] | None, root_path: str) -> str:
-    """Starlette's `request.base_url` without the final /, cached: building it costs ~20 µs a request."""
-    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": "/"}
-    scope["headers"] = [(b"host", host.encode("latin-1"))] if host is not None else []
-    return str(Request(scope).base_url).rstrip("/")
-
-
-def graph_iri(value: str, parameter: str) -> str:
-    """An absolute IRI given as a parameter, or 400."""
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        raise BadRequest(f"{parameter}={value!r} is not an absolute IRI") from None
-    if ":" not in value or value.split(":", 1)[0].lower() in ("file", "javascript", "data"):
-        raise BadRequest(f"{parameter}={value!r} is not an absolute IRI this server accepts")
-    return value
 
 
 async def protocol_parameters(request: Request, settings: Settings) -> list[tuple[str, str]]:
@@ -241,13 +203,3 @@ async def describe_service(
     fmt: Format = choose("graph", request.headers.get("accept"), format_param)
     triples = await run_in_threadpool(service_description, base, request.app.state.counts)
     return Response(rdf_bytes(triples, fmt), media_type=fmt.content_type, headers={"Vary": "Accept"})
-
-
-def rdf_bytes(triples: list[ox.Triple], fmt: Format) -> bytes:
-    """A small description serialised at once, grouped by subject (not a query answer)."""
-    out: list[bytes] = []
-    writer = ChunkWriter(out.append)
-    ordered = sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject)))
-    write_triples(ordered, fmt, writer, lambda: None, DESCRIPTION_PREFIXES)
-    writer.flush()
-    return b"".join(out)
