@@ -80,7 +80,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 # ------------------------------------------------------------------------------------------------ queries
-# Anchors sit in the same basic graph pattern as the relation (FINDINGS); every pattern of a UNION branch is
+# Anchors share the relation's basic graph pattern (docs/findings.md); every pattern of a UNION branch is
 # inside the branch. Both engines plan these well: the allies query with its label join outside the branches
 # took 140-420 ms on pyoxigraph (1 ms inside), and with `VALUES ?stance` 40 s on rdflib (0.4 s with IN).
 

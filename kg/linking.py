@@ -227,7 +227,7 @@ class SparqlClient:
         sparql = SPARQLWrapper(self.endpoint, agent=self.user_agent)
         sparql.setQuery(query)
         sparql.setReturnFormat(JSON)
-        # Form-encoded POST: no URL length limit, accepted by WDQS, Oxigraph and Virtuoso alike (FINDINGS).
+        # Form-encoded POST: no URL length limit, taken by WDQS, Oxigraph and Virtuoso (docs/findings.md).
         sparql.setMethod(POST)
         sparql.setRequestMethod(URLENCODED)
         sparql.setTimeout(int(max(1, self.timeout_s)))
