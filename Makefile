@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := api/static/dist/.built
 WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
 
-.PHONY: setup serve test lint format bench check-kg clean chromium
+.PHONY: setup serve test lint format bench check-kg docs clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ format: setup
 
 check-kg: setup
 	$(KG) validate
+
+# README's tables of commands and settings, generated from the Typer app and kg/settings.py by
+# docs/readme_tables.py; tests/test_readme_tables.py fails when README differs from what this writes.
+docs: setup
+	$(VENV)/bin/cog -r -I docs README.md
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -4,7 +4,7 @@ The SPARQL protocol carries queries and updates in UTF-8 only
 (https://www.w3.org/TR/sparql11-protocol/#query-via-post-direct): a body that declares another charset is
 refused with 415 (the W3C tests `bad_query_non_utf8` and `bad_update_non_utf8` send UTF-16), and one that is
 not valid UTF-8 with 400. RDF bodies (Graph Store) are parsed by pyoxigraph; RDF/XML with nested entity
-declarations ("billion laughs", which Oxigraph expands without limit: FINDINGS) is refused before parsing.
+declarations ("billion laughs", unbounded in Oxigraph: docs/findings.md) is refused before parsing.
 """
 
 import re

@@ -1,7 +1,7 @@
 """Running queries and writes off the event loop: worker threads, deadlines, a cap on concurrency, streaming.
 
 Every query runs in a pooled thread, started after `threading.stack_size(512 MiB)`: pyoxigraph recurses on
-nested queries and overflows a default thread stack (a segmentation fault that ends the process, FINDINGS).
+nested queries and overflows a default thread stack (a segfault that ends the process, docs/findings.md).
 pyoxigraph releases the GIL while it evaluates, so two queries use both cores and the event loop stays free.
 
 Deadlines. The worker pulls solutions one by one and checks the deadline between rows, so a query that

@@ -1,7 +1,7 @@
 """Bounds checked before a query or update reaches the engine, and the SERVICE allow-list.
 
 Oxigraph parses and plans in one uninterruptible call: a deeply nested query overflows its stack, a query with
-many operators keeps a core busy for minutes (FINDINGS; kg/sparql_text.py has the measurements). So the text's
+many operators keeps a core busy for minutes (measured in docs/findings.md). So the text's
 size, bracket depth and operator count are bounded first, from a token scan.
 
 Network access: `SERVICE <endpoint>` makes pyoxigraph call the endpoint, so it is refused unless the endpoint

@@ -28,9 +28,6 @@ import json
 import os
 import platform
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +38,10 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # processes.py: the start-and-wait helpers shared with the tests
+
+from processes import Server, free_port, start_server  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "browser_bench.json"
 # The synthetic graph is served by the app itself as a static file (api/static/dist/ is git-ignored) and the
 # page is pointed at it with window.KG_GRAPH_URL, so it travels over HTTP like /api/graph does.
@@ -132,37 +133,21 @@ def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on, on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`uvicorn api.main:app` on a free port; returns the process and its base URL once it answers."""
+def start_app(folder: Path) -> Server:
+    """`uvicorn api.main:app` on a free port, its store and log in `folder`, once it answers (it builds first)."""
     port = free_port()
-    env = {**os.environ, "KG_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
+    env = {**os.environ, "KG_DATA_DIR": str(folder / "store")}
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    return start_server(
+        command,
+        port=port,
+        probe="/api/graph",
+        log=folder / "uvicorn.log",
+        name="uvicorn",
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        timeout=300,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server stopped before answering")
-        try:
-            if httpx.get(url + "/api/graph", timeout=5).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    process.send_signal(signal.SIGTERM)
-    raise RuntimeError("the server did not answer within 300 s")
 
 
 # Collects the page's long tasks (> 50 ms of main thread) from the start, for the longest-block figure.
@@ -311,21 +296,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    process = None
+    server = None
     workdir = tempfile.TemporaryDirectory(prefix="kg-bench-")
     try:
         url = args.url
         if not url:
-            process, url = start_server(Path(workdir.name) / "store")
+            server = start_app(Path(workdir.name))
+            url = server.url
         runs = []
         for run in range(args.runs):
             runs.append(measure(url, args.nodes, args.edges, args.pan_ms))
             print(f"run {run + 1}: {json.dumps(runs[-1])}", file=sys.stderr, flush=True)
     finally:
         BENCH_GRAPH.unlink(missing_ok=True)
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        if server is not None:
+            server.stop()
         workdir.cleanup()
     best = min(runs, key=lambda r: r["first_render_ms"])
     result = {

@@ -44,8 +44,6 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,8 +60,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))  # processes.py: the start-and-wait helpers shared with the tests
 
 import synthetic  # noqa: E402
+from processes import Server, free_port, program  # noqa: E402
+from processes import start_server as start_process  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "endpoint.md"
 T = TypeVar("T")
@@ -80,7 +81,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 # ------------------------------------------------------------------------------------------------ queries
-# Anchors sit in the same basic graph pattern as the relation (FINDINGS); every pattern of a UNION branch is
+# Anchors share the relation's basic graph pattern (docs/findings.md); every pattern of a UNION branch is
 # inside the branch. Both engines plan these well: the allies query with its label join outside the branches
 # took 140-420 ms on pyoxigraph (1 ms inside), and with `VALUES ?stance` 40 s on rdflib (0.4 s with IN).
 
@@ -199,21 +200,6 @@ def answer_size(case: Case, body: bytes) -> int:
 # ------------------------------------------------------------------------------------------------ servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def executable(name: str) -> str:
-    """A console script installed beside this interpreter (not a pyenv shim), else the one on PATH."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} not found: pip install -e '.[bench]'")
-    return found
-
-
 def proc_status(pid: int, key: str) -> int:
     """A kB field of /proc/<pid>/status (VmHWM: peak resident memory), 0 if unavailable."""
     with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as status:
@@ -242,30 +228,26 @@ def cpu_seconds(pid: int) -> float:
 
 @dataclass
 class Running:
-    """A server process started by this script."""
+    """A server process started by this script, and the URL of its SPARQL endpoint."""
 
-    name: str
-    process: subprocess.Popen[bytes]
+    server: Server
     url: str
-    log: Path
     ready_s: float = 0.0
 
     @property
+    def name(self) -> str:
+        return self.server.name
+
+    @property
     def pid(self) -> int:
-        return self.process.pid
+        return self.server.process.pid
 
     def peak_mb(self) -> float:
         return proc_status(self.pid, "VmHWM") / 1024
 
     def stop(self) -> None:
-        """SIGTERM to its PID, SIGKILL after 10 s (rdflib-endpoint ignores SIGTERM while a query runs)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        """SIGTERM to its PID, SIGKILL if it lingers (rdflib-endpoint ignores SIGTERM while a query runs)."""
+        self.server.stop()
 
 
 def start_server(
@@ -283,41 +265,26 @@ def start_server(
             sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
             "--log-config", "api/logging.json",
         ]  # fmt: skip
-        url = f"http://127.0.0.1:{port}/sparql"
+        path = "/sparql"
     elif name == "oxigraph":
         argv = [
-            executable("oxigraph"), "serve", "--location", str(size.oxigraph_dir),
+            program("oxigraph"), "serve", "--location", str(size.oxigraph_dir),
             "--bind", f"127.0.0.1:{port}", "--union-default-graph",
         ]  # fmt: skip
-        url = f"http://127.0.0.1:{port}/query"
+        path = "/query"
     else:
         argv = [
             sys.executable, "-m", "rdflib_endpoint", "serve", size.manifest.path,
             "--host", "127.0.0.1", "--port", str(port),
         ]  # fmt: skip
-        url = f"http://127.0.0.1:{port}/"  # rdflib-endpoint 0.6 serves SPARQL at its root
+        path = "/"  # rdflib-endpoint 0.6 serves SPARQL at its root
     log = work / f"{name}-{size.manifest.target}-{port}.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    running = Running(name, process, url, log)
+    probe = f"{path}?{urlencode({'query': 'ASK { ?s ?p ?o }'})}"
     started = time.perf_counter()
-    probe = Case("probe", "ASK { ?s ?p ?o }", SPARQL_JSON)
-    with httpx.Client(timeout=5) as client:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}: see {log}")
-            if time.perf_counter() - started > max_wait:
-                running.stop()
-                raise TimeoutError(f"{name} did not answer within {max_wait:.0f} s")
-            with contextlib.suppress(httpx.TransportError):
-                status = client.post(url, content=probe.body, headers=headers(SPARQL_JSON)).status_code
-                if status == 200:
-                    break
-                running.stop()
-                raise RuntimeError(f"{name} answered HTTP {status} to ASK {{ ?s ?p ?o }}: see {log}")
-            time.sleep(0.2)
-    running.ready_s = time.perf_counter() - started
-    return running
+    server = start_process(
+        argv, port=port, probe=probe, log=log, name=name, env=env, cwd=ROOT, timeout=max_wait
+    )
+    return Running(server, server.url + path, time.perf_counter() - started)
 
 
 # ------------------------------------------------------------------------------------------- load runner
@@ -694,7 +661,7 @@ def bulk_loads(manifest: synthetic.Manifest, work: Path, kg_path: bool, timeout:
     shutil.rmtree(scratch, ignore_errors=True)
     print("  oxigraph load", flush=True)
     cli = run_worker(
-        [executable("oxigraph"), "load", "--location", str(scratch), "--file", manifest.path], timeout
+        [program("oxigraph"), "load", "--location", str(scratch), "--file", manifest.path], timeout
     )
     if "error" not in cli:
         cli["load_s"] = cli["wall_s"]

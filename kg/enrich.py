@@ -26,7 +26,7 @@ from kg.vocab import GEO, GRAPH, KG, RES
 from kg.wikidata import WikidataAnswer, WikidataClient
 
 ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")
-# Declared here: some rdflib releases spell WGS84 with https, which is wrong (FINDINGS).
+# Declared here: some rdflib releases spell WGS84 with https, which is wrong (docs/findings.md).
 WGS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 POINT = re.compile(r"^\s*Point\(\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s+(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s*\)\s*$")
 STATE_KINDS = {"State", "Country"}

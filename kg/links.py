@@ -43,7 +43,7 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 DBR = Namespace("http://dbpedia.org/resource/")
 # Wikidata's formatter for GeoNames ID (P1566) as an RDF resource is https://sws.geonames.org/$1/ (docs/linking.md).
 GEONAMES = "https://sws.geonames.org/"
-SCHEMA = Namespace("http://schema.org/")  # Wikidata's descriptions use http, not https (FINDINGS)
+SCHEMA = Namespace("http://schema.org/")  # Wikidata's descriptions use http, not https (docs/findings.md)
 
 RELATIONS = {"sameAs": OWL.sameAs, "exactMatch": SKOS.exactMatch}
 TARGETS = ("wikidata", "dbpedia", "geonames")

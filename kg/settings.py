@@ -23,13 +23,13 @@ class Settings(BaseSettings):
 
     project_dir: Path = Field(PROJECT_DIR, description="Folder holding seeds/, ontology/ and kg/data/.")
     data_dir: Path = Field(PROJECT_DIR / "var" / "store", description="Folder of the embedded on-disk store.")
-    memory: bool = Field(False, description="Keep the store in memory (nothing written to disk).")
+    memory: bool = Field(False, description="Keep the store in memory, not on disk (`kg serve --memory`).")
     remote_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of a remote store.")
     remote_update_url: str | None = Field(None, description="SPARQL 1.1 update endpoint of a remote store.")
     remote_timeout_s: float = Field(60.0, description="HTTP timeout when talking to a remote store.")
     write_token: str | None = Field(None, description="Bearer token that enables writes over HTTP.")
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field("127.0.0.1", description="Interface `kg serve` listens on (`kg serve --host`).")
+    port: int = Field(8000, description="Port `kg serve` listens on (`kg serve --port`).")
     query_timeout_s: float = Field(30.0, description="Per-query time limit on the endpoint.")
     max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body accepted.")
     max_query_chars: int = Field(200_000, description="Longest query or update text accepted.")

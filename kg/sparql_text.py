@@ -1,7 +1,7 @@
 """Lexical analysis of SPARQL text, done before any parser sees it.
 
 Oxigraph parses and plans a query in one call that no timeout can interrupt, and a deeply nested or very long
-query can overflow its stack or keep a core busy for minutes (see FINDINGS). A cheap scan over the tokens
+query can overflow its stack or keep a core busy for minutes (docs/findings.md). A cheap scan over the tokens
 answers what must be known beforehand: the query form (to negotiate a result format), how deep the brackets
 nest and how many operators there are, which endpoints `SERVICE` calls, whether a dataset clause (`FROM`,
 `USING`, `WITH`) is present, and whether an update uses `LOAD`. It also rewrites an update to carry the

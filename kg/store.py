@@ -1,6 +1,6 @@
 """The triple store: embedded Oxigraph on disk (default), in memory, or any remote SPARQL 1.1 store.
 
-Queries are handed to the engine as strings; rdflib's evaluator is never on this path (see FINDINGS in docs).
+Queries are handed to the engine as strings; rdflib's evaluator is never on this path (docs/findings.md).
 The default graph of a query is the union of all named graphs, as in `oxigraph serve --union-default-graph`:
 every fact lives in a named graph (one per source, plus ontology, entities, derived, inferred).
 """

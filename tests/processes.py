@@ -1,8 +1,12 @@
-"""Starting the programs the tests need: found beside this interpreter, on a free port, waited for, stopped.
+"""Starting the programs the tests and the benchmarks need: found beside this interpreter, on a free port,
+waited for, stopped.
 
 Programs installed with the project (`oxigraph`, `uvicorn`, `kg`) live in the folder of `sys.executable`
 (`.venv/bin`). `make test` runs `.venv/bin/python -m pytest` without that folder on `PATH`, so a bare name
 would not be found: every program is looked up here, through the interpreter, never through `PATH`.
+
+The one copy of these helpers: `bench/` puts this folder on its path to import this module, so it imports
+nothing of the project or of the tests (the standard library and httpx only).
 """
 
 import signal
@@ -88,16 +92,21 @@ def start_server(
 
 
 def wait_until_up(server: Server, probe: str, timeout: float = START_TIMEOUT_S) -> None:
-    """Poll `probe` until it answers 200; fail with the server's log if the process dies or time runs out."""
+    """Poll `probe` until it answers 200; fail with the server's log if the process dies, if it refuses the probe
+    (a 4xx answer: waiting would not change it) or if time runs out. A failed server is stopped."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log_tail()}")
         try:
-            if httpx.get(probe, timeout=5).status_code == 200:
-                return
+            status = httpx.get(probe, timeout=5).status_code
         except httpx.HTTPError:
-            pass
+            status = None
+        if status == 200:
+            return
+        if status is not None and 400 <= status < 500:
+            server.stop()
+            raise RuntimeError(f"{server.name} answered HTTP {status} to {probe}:\n{server.log_tail()}")
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"{server.name} did not answer within {timeout} s:\n{server.log_tail()}")

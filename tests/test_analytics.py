@@ -413,11 +413,8 @@ def cli_store(store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def _invoke(*args: str) -> tuple[int, str]:
-    from kg import cli_analytics
     from kg.cli import app
 
-    if not any(command.name == "blocs" for command in app.registered_commands):
-        cli_analytics.register(app)
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
 

@@ -8,6 +8,10 @@ import pytest
 from helpers import export_without_history, invoke
 from rdflib import Dataset, Graph
 
+from kg.cli.query import MEDIA_TYPES
+from kg.exports import EXPORT_FORMATS
+from kg.store import RDF_FORMATS
+
 
 def test_build_prints_counts_and_is_idempotent(project_copy: Path) -> None:
     code, output = invoke("build")
@@ -130,3 +134,22 @@ def test_stats_lists_graphs_and_stances(project_copy: Path) -> None:
     assert code == 0, output
     for expected in ("graph/source/000_d738c459d04f11ab", "Asserted", "Denied", "allied-with"):
         assert expected in output
+
+
+@pytest.mark.parametrize(
+    ("command", "formats"),
+    [
+        (["query", "ASK {}"], ["table", *MEDIA_TYPES]),
+        (["export"], list(RDF_FORMATS)),
+        (["blocs"], ["table", "json"]),
+        (["diff", "--from", "2024-11-26", "--to", "2024-12-07"], ["table", "json"]),
+        (["export-network"], [*EXPORT_FORMATS, "csv"]),
+    ],
+)
+def test_an_unknown_format_is_refused_with_the_formats_there_are(
+    command: list[str], formats: list[str]
+) -> None:
+    code, output = invoke(*command, "--format", "xml")
+    assert code == 2, output
+    message = " ".join(word for word in output.split() if word != "│")  # the words, out of Rich's error box
+    assert f"'xml' is not one of {', '.join(map(repr, formats))}" in message

@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 from helpers import export_without_history, invoke
 
-from kg import cli_growth
-from kg.cli import app
 from kg.errors import InputError
 from kg.importers import ACLED_COLUMNS, UCDP_GED_COLUMNS, Gazetteer, acled_document, read_csv, ucdp_document
 from kg.index import Index
 from kg.settings import get_settings
 
-cli_growth.register(app)  # no-op once kg.cli registers the growth commands itself
 SYNTHETIC = "SYNTHETIC TEST ROW: not a real event, written by the test suite."
 PREFIXES = (
     "PREFIX kg: <https://w3id.org/syria-kg/ontology#> PREFIX res: <https://w3id.org/syria-kg/id/> "

@@ -27,7 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from typer.testing import CliRunner
 
-from kg.cli_linking import register
+from kg.cli.linking import register
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, linked_entities
 from kg.errors import InputError, QueryError
 from kg.link_review import (

@@ -21,7 +21,7 @@ from test_linking import client_for as endpoint_client
 from test_linking import wikidata  # noqa: F401  (the fixture endpoint, asked for by name below)
 
 from api.routers.browser import DIST_DIR
-from kg.cli import opened_store
+from kg.cli.common import opened_store
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, kept_enrichment, map_point
 from kg.links import LINKS_GRAPH, WD
 from kg.settings import Settings, get_settings

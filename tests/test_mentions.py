@@ -7,10 +7,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kg import cli_growth
 from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.build import load_ontology
-from kg.cli import app, console
+from kg.cli import app
+from kg.cli.common import console
 from kg.errors import InputError
 from kg.ingest import index_from_store
 from kg.mentions import Mention, Name, find_mentions, names_from_store
@@ -19,7 +19,6 @@ from kg.store import EmbeddedStore
 
 SEED = PROJECT_DIR / "seeds" / "000_d738c459d04f11ab.txt"
 runner = CliRunner()
-cli_growth.register(app)  # no-op once kg.cli registers the growth commands itself
 
 
 @pytest.fixture(scope="module")

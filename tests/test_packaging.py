@@ -13,11 +13,9 @@ install of the checkout stays inactive and `kg` and `api` can only come from the
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from processes import free_port, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -102,53 +101,26 @@ def site_packages(python: Path) -> Path:
     return Path(run([python, "-c", code], cwd=python.parent.parent).strip())
 
 
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    """Poll until `url` answers 200; fail with the server's log if it dies or time runs out."""
-    deadline = time.monotonic() + SERVER_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read_text()[-6000:]}")
-        try:
-            if httpx.get(url, timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"uvicorn did not answer within {SERVER_TIMEOUT_S} s:\n{log.read_text()[-6000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process we started, SIGKILL after 15 s."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
 @contextmanager
 def served(venv: Venv, env: dict[str, str], cwd: Path) -> Iterator[str]:
     """The installed app under uvicorn (with the wheel's logging.json), answering at the URL yielded."""
-    port, log = free_port(), cwd / "uvicorn.log"
+    port = free_port()
     command = [venv.python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--log-config", site_packages(venv.python) / "api" / "logging.json"]
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=env, stdout=out, stderr=out)
+    server = start_server(
+        [str(part) for part in command],
+        port=port,
+        probe="/",
+        log=cwd / "uvicorn.log",
+        name="uvicorn (installed wheel)",
+        env=env,
+        cwd=cwd,
+        timeout=SERVER_TIMEOUT_S,
+    )
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(process, base + "/", log)
-        yield base
+        yield server.url
     finally:
-        stop(process)
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ Where we differ from the manifest, and why:
 - The suite is sequential (a case reads what the previous ones wrote); here each test first deletes the graphs
   it uses (tolerating 404), so it starts from the state the case assumes and the tests run in any order.
 - After a HEAD, the same connection sends one more request: a HEAD answer that carried a body would break it
-  (FINDINGS.md: `oxigraph serve` sends one on 404).
+  (docs/findings.md: `oxigraph serve` sends one on 404).
 
 The servers are those of tests/test_w3c_protocol.py's `running_backend`, started again for this module.
 Rerun: `python -m pytest tests/test_w3c_protocol.py tests/test_w3c_graph_store.py`; results in

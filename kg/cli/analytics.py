@@ -1,8 +1,4 @@
-"""The analytics commands of `kg`: `blocs`, `diff` and `export-network` (see docs/analytics.md).
-
-`kg.cli` adds them with `cli_analytics.register(app)`. This module imports `kg.cli` only inside `register` and
-the commands, when `kg.cli` is fully loaded, so that either module may be imported first.
-"""
+"""The analytics commands of `kg`: `blocs`, `diff` and `export-network` (see docs/analytics.md)."""
 
 import datetime as dt
 import json
@@ -11,16 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from kg.analytics import Options, Record, Window, blocs_report, diff, diff_report, parse_date, read_record
+from kg.cli.common import choices, console, errors, opened_store, reports_errors
 from kg.errors import InputError
 from kg.exports import EXPORT_FORMATS, Run, analysis_rdf, export_graph, export_network, write_analytics
 from kg.settings import get_settings
 
-console = Console()
-notes = Console(stderr=True)
 QUOTE_CHARS = 70
 TOP_CENTRAL = 10
 
@@ -36,28 +30,22 @@ ClaimedOption = Annotated[
 UndatedOption = Annotated[
     bool, typer.Option("--include-undated/--exclude-undated", help="Count statements that have no time.")
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+ReportFormat = choices("ReportFormat", ("table", "json"))
+FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the report.")]
+# `csv` writes two files, the nodes and the edges (csv-nodes and csv-edges write one).
+NetworkFormat = choices("NetworkFormat", (*EXPORT_FORMATS, "csv"))
 
 
 def register(app: typer.Typer) -> None:
     """Add `blocs`, `diff` and `export-network` to the `kg` command."""
-    from kg.cli import reports_errors
-
     app.command("blocs")(reports_errors(blocs_command))
     app.command("diff")(reports_errors(diff_command))
     app.command("export-network")(reports_errors(export_network_command))
 
 
 def _read() -> Record:
-    from kg.cli import opened_store
-
     with opened_store(get_settings()) as store:
         return read_record(store)
-
-
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise InputError(f"unknown format '{output}' (table or json)")
 
 
 def _print_json(data: Any) -> None:
@@ -90,7 +78,6 @@ def blocs_command(
     ] = False,
 ) -> None:
     """Blocs of the signed actor network on a date: confidence, evidence, balance, brokers, centrality."""
-    _check_format(output)
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     options = Options(Window.parse(date), include_claimed, include_undated)
     record = _read()
@@ -104,13 +91,11 @@ def blocs_command(
 
 
 def _write(record: Record, options: Options, started: dt.datetime) -> None:
-    from kg.cli import opened_store
-
     graph, analysis = export_graph(record, options)
     rdf = analysis_rdf(record, analysis, graph, Run.now(options, started))
     with opened_store(get_settings()) as store:
         write_analytics(store, rdf)
-    notes.print(f"wrote {len(rdf):,} triples to the analytics graph")
+    errors.print(f"wrote {len(rdf):,} triples to the analytics graph")
 
 
 def _print_blocs(report: dict[str, Any], record: Record) -> None:
@@ -173,14 +158,13 @@ def _print_triangles(report: dict[str, Any], labels: dict[str, str]) -> None:
 
 
 def diff_command(
-    start: Annotated[str, typer.Option("--from", help="The earlier day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="The later day, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="The earlier day.")],
+    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="The later day.")],
     include_claimed: ClaimedOption = False,
     include_undated: UndatedOption = True,
     output: FormatOption = "table",
 ) -> None:
     """Relations that began, ended or changed sign between two days, with evidence, and the events between."""
-    _check_format(output)
     first, last = parse_date(start), parse_date(end)
     record = _read()
     report = diff_report(
@@ -232,9 +216,7 @@ def _print_events(events: list[dict[str, Any]], title: str) -> None:
 
 
 def export_network_command(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="graphml, gexf, csv, csv-nodes, csv-edges or jsonld.")
-    ],
+    fmt: Annotated[NetworkFormat, typer.Option("--format", "-f", help="The file format to write.")],
     date: DateOption = None,
     include_claimed: ClaimedOption = False,
     include_undated: UndatedOption = True,
@@ -243,8 +225,6 @@ def export_network_command(
     ] = None,
 ) -> None:
     """Write the signed actor network for Gephi, NetworkX, R or a spreadsheet (csv writes two files)."""
-    if fmt not in (*EXPORT_FORMATS, "csv"):
-        raise InputError(f"unknown format '{fmt}' (graphml, gexf, csv, csv-nodes, csv-edges or jsonld)")
     options = Options(Window.parse(date), include_claimed, include_undated)
     if fmt == "csv" and output is None:
         raise InputError("csv writes a node file and an edge file: give -o, e.g. -o network.csv")
@@ -263,4 +243,4 @@ def _emit(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         return
     output.write_bytes(data)
-    notes.print(f"wrote {len(data):,} bytes to {output}")
+    errors.print(f"wrote {len(data):,} bytes to {output}")
