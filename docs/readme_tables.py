@@ -53,7 +53,7 @@ def synopsis(command: CommandInfo) -> str:
     >>> one = typer.Typer()
     >>> register(one)
     >>> synopsis(one.registered_commands[0])
-    'kg query QUERY [--format table|csv|tsv|json]'
+    'kg query QUERY [--format table|json|xml|csv|tsv]'
     """
     parts = [f"kg {command.name}"]
     parameters = inspect.signature(command.callback).parameters.values()  # follows functools.wraps

@@ -195,15 +195,6 @@ def names(kind: Kind) -> list[str]:
     return [f.name for f in formats(kind)]
 
 
-def names_and_aliases(kind: Kind) -> list[str]:
-    """Every name a `--format` option of this kind accepts: the names, then their aliases.
-
-    >>> names_and_aliases("results")
-    ['json', 'xml', 'csv', 'tsv']
-    """
-    return names(kind) + [alias for f in formats(kind) for alias in f.aliases]
-
-
 def named(kind: Kind, value: str) -> Format | None:
     """The format of a kind that `value` names (a name, alias or media type); None when none does."""
     return next((f for f in formats(kind) if f.is_named(value)), None)

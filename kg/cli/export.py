@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from kg.cli.common import choices, errors, opened_store, reports_errors
-from kg.formats import names_and_aliases
+from kg.formats import names
 from kg.settings import get_settings
 
-ExportFormat = choices("ExportFormat", names_and_aliases("graph"))
+ExportFormat = choices("ExportFormat", names("graph"))
 
 
 @reports_errors

@@ -10,12 +10,12 @@ from rich.table import Table
 
 from kg.cli.common import choices, console, opened_store, reports_errors
 from kg.errors import InputError
-from kg.formats import named, names_and_aliases
+from kg.formats import named, names
 from kg.settings import get_settings
 from kg.vocab import PREFIXES
 
 # The formats the engine writes (kg/formats.py); `table` is drawn here from the JSON answer.
-QueryFormat = choices("QueryFormat", ("table", *names_and_aliases("results")))
+QueryFormat = choices("QueryFormat", ("table", *names("results")))
 
 
 @reports_errors
