@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kg.build import assemble, build
+from kg.consistency import require_consistency
 from kg.errors import InputError, KGError, StoreUnavailable
 from kg.history import history
 from kg.ingest import IngestReport, ingest, retract
@@ -33,6 +34,7 @@ console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 BUILD_STEPS = 7
+REASON_HELP = "Also check the ontology and data for consistency with HermiT (needs Java; ~10 s)."
 
 
 def reports_errors(command: F) -> F:
@@ -92,14 +94,17 @@ def build_command(
         bool,
         typer.Option("--drop-enrichment", help="Drop the facts fetched by `kg enrich` (kept by default)."),
     ] = False,
+    reason: Annotated[bool, typer.Option("--reason", help=REASON_HELP)] = False,
 ) -> None:
     """Compile seeds, facts and ontology, check quotes and shapes, and load the store (idempotent)."""
     settings = get_settings()
-    with opened_store(settings) as store, progress_steps(BUILD_STEPS) as step:
-        built = build(settings, store, step, keep_enrichment=not drop_enrichment)
+    with opened_store(settings) as store, progress_steps(BUILD_STEPS + reason) as step:
+        built = build(settings, store, step, keep_enrichment=not drop_enrichment, reason=reason)
         graph_counts = store.graph_counts()
     print_counts("Built", built.counts)
     print_counts("Triples per named graph", graph_counts)
+    if built.consistency:
+        console.print(built.consistency.text(), highlight=False)
 
 
 @app.command("validate")
@@ -108,19 +113,25 @@ def validate_command(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")
     ] = None,
+    reason: Annotated[bool, typer.Option("--reason", help=REASON_HELP)] = False,
 ) -> None:
-    """Check data against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable input."""
+    """Check data against the SHACL shapes (and OWL consistency): exit 0 ok, 1 violations, 2 bad input."""
     settings = get_settings()
     if not files:
-        with progress_steps(BUILD_STEPS) as step:
-            assemble(settings, step)  # raises ValidationFailed (exit 1) with the report
+        with progress_steps(BUILD_STEPS + reason) as step:
+            built = assemble(settings, step, reason=reason)  # ValidationFailed or Inconsistent: exit 1
         console.print("[green]Conforms:[/] the authored facts pass every shape.")
+        if built.consistency:
+            console.print(built.consistency.text(), highlight=False)
         return
     for path in files:
         if not path.exists():
             raise InputError("file not found", file=str(path))
     ontology = parse_turtle_files(sorted(settings.ontology_dir.glob("*.ttl")))
-    report = validate(parse_turtle_files(files), load_shapes(settings.shapes_dir), ontology)
+    data = parse_turtle_files(files)
+    if reason:  # raises Inconsistent (exit 1) with what HermiT found
+        console.print(require_consistency([ontology, data]).text(), highlight=False)
+    report = validate(data, load_shapes(settings.shapes_dir), ontology)
     if not report.conforms:
         console.print(report.text, highlight=False, markup=False)
         raise typer.Exit(1)
