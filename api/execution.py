@@ -46,8 +46,8 @@ QUEUE_CHUNKS = 8
 # pyoxigraph recurses on nested queries; a stack too small for the query is a segmentation fault that ends the
 # process. Measured with pyoxigraph 0.5.13, one thread per query within the bounds of `kg/sparql_text.py`
 # (bracket depth 200): 200 nested groups, OPTIONALs, sub-SELECTs or `?` path steps crash a 512 KiB stack and
-# pass in 1 MiB; 200 nested FILTER EXISTS crash 1 MiB and pass in 2 MiB. A thread's default stack is the
-# process's `ulimit -s` (8 MiB here, but smaller elsewhere: 128 KiB under musl), so the workers set their own.
+# pass in 1 MiB; 200 nested FILTER EXISTS crash 1 MiB and pass in 2 MiB. A thread's default stack depends on
+# the machine (glibc takes `ulimit -s`: 8 MiB here; other C libraries and limits give less), so workers set theirs.
 # It is address space reserved, not memory: pages are touched only as deep as a query recurses.
 WORKER_STACK_BYTES = 512 * 1024 * 1024
 _stack_size_lock = threading.Lock()
