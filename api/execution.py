@@ -1,8 +1,7 @@
 """Running queries and writes off the event loop: worker threads, deadlines, a cap on concurrency, streaming.
 
-Every query runs in a pooled thread, started after `threading.stack_size(512 MiB)`: pyoxigraph recurses on
-nested queries and overflows a default thread stack (a segfault that ends the process, docs/findings.md).
-pyoxigraph releases the GIL while it evaluates, so two queries use both cores and the event loop stays free.
+Every query runs in a pooled thread with a large stack (see `WORKER_STACK_BYTES` and docs/findings.md); pyoxigraph releases the GIL
+while it evaluates, so two queries use both cores and the event loop stays free.
 
 Deadlines. The worker pulls solutions one by one and checks the deadline between rows, so a query that
 produces rows stops when its time is up. Limitation: an operator that must see all its input before the first
@@ -11,6 +10,10 @@ the thread inside pyoxigraph, which cannot be interrupted. The client then gets 
 thread is abandoned: it runs on until pyoxigraph returns, holding its query slot, and its answer is dropped.
 The slot cap (`max_concurrent_queries`) bounds how many such threads can pile up; `/status` counts them.
 
+A worker hands its answer to the event loop as `Message`s. The loop may be gone by the time an abandoned
+worker returns (the server shut down, or a test's `asyncio.run` ended): the worker then drops what it had to
+hand over, and its thread goes back to the pool.
+
 Streaming. The answer is buffered until `stream_after_bytes`: a small answer is sent whole, with a proper
 error status if anything fails. A larger answer is streamed; if its deadline or the size limit strikes after
 the headers went out, the response is cut off without its terminating chunk, so an HTTP client reports an
@@ -18,6 +21,7 @@ incomplete body: a client never receives a truncated answer that looks complete.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import queue
@@ -25,6 +29,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, TypeVar
 
 from fastapi.responses import Response, StreamingResponse
@@ -34,11 +39,52 @@ from kg.errors import KGError, QueryTimeout
 from kg.formats import Format
 from kg.settings import Settings
 
-threading.stack_size(512 * 1024 * 1024)
-
 log = logging.getLogger("api.execution")
 T = TypeVar("T")
 QUEUE_CHUNKS = 8
+
+# pyoxigraph recurses on nested queries; a stack too small for the query is a segmentation fault that ends the
+# process. Measured with pyoxigraph 0.5.13, one thread per query within the bounds of `kg/sparql_text.py`
+# (bracket depth 200): 200 nested groups, OPTIONALs, sub-SELECTs or `?` path steps crash a 512 KiB stack and
+# pass in 1 MiB; 200 nested FILTER EXISTS crash 1 MiB and pass in 2 MiB. A thread's default stack depends on
+# the machine (glibc takes `ulimit -s`: 8 MiB here; other C libraries and limits give less), so workers set theirs.
+# It is address space reserved, not memory: pages are touched only as deep as a query recurses.
+WORKER_STACK_BYTES = 512 * 1024 * 1024
+_stack_size_lock = threading.Lock()
+
+
+def start_worker_thread(target: Callable[..., None], name: str, *args: Any) -> None:
+    """Start a daemon thread with `WORKER_STACK_BYTES` of stack, leaving other threads the default.
+
+    `threading.stack_size` is process-wide: it is set only while this thread is created, and restored. A thread
+    started elsewhere in that instant gets the large stack too, which costs it nothing but address space.
+    """
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    with _stack_size_lock:
+        previous = threading.stack_size(WORKER_STACK_BYTES)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+
+
+class Message(Enum):
+    """What a worker hands to the event loop through `Job.queue`, with a value."""
+
+    WHOLE = "whole"  # the complete answer (bytes), sent once
+    START = "start"  # the first part of a streamed answer (bytes)
+    CHUNK = "chunk"  # a further part (bytes)
+    END = "end"  # the streamed answer is complete
+    ERROR = "error"  # the worker failed (the exception)
+
+
+def call_in_loop(loop: asyncio.AbstractEventLoop, callback: Callable[..., object], *args: Any) -> bool:
+    """From a worker: schedule `callback(*args)` on `loop`; False if the loop is closed (nobody listens)."""
+    try:
+        loop.call_soon_threadsafe(callback, *args)
+    except RuntimeError:  # "Event loop is closed": the server, or the test, that ran the loop has ended
+        return False
+    return True
 
 
 class Cancelled(Exception):
@@ -53,15 +99,17 @@ class StreamCut(Exception):
 class Job:
     """One query or write: its deadline, its cancellation flag, and the queue its answer goes through.
 
-    A small answer is held in the worker and handed over once, at the end ("whole"); past
-    `stream_after_bytes` it goes as "start" then "chunk"s, waiting while the queue is full (back-pressure).
+    A small answer is held in the worker and handed over once, at the end (`WHOLE`); past
+    `stream_after_bytes` it goes as `START` then `CHUNK`s, waiting while the queue is full (back-pressure).
+    `done` is set once the worker has let go of the job: counts updated, query slot handed back.
     """
 
     loop: asyncio.AbstractEventLoop
     deadline: float
     stream_after_bytes: int = 0
-    queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=lambda: asyncio.Queue(QUEUE_CHUNKS))
+    queue: asyncio.Queue[tuple[Message, Any]] = field(default_factory=lambda: asyncio.Queue(QUEUE_CHUNKS))
     cancelled: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
     state: threading.Lock = field(default_factory=threading.Lock)
     committing: bool = False
     abandoned: bool = False
@@ -92,41 +140,54 @@ class Job:
             "add LIMIT, or narrow the query"
         )
 
-    def send(self, kind: str, value: Any = None) -> None:
-        """In the worker: hand an item to the event loop, waiting while the queue is full."""
-        future = asyncio.run_coroutine_threadsafe(self.queue.put((kind, value)), self.loop)
+    def send(self, kind: Message, value: Any = None) -> None:
+        """In the worker: hand an item to the event loop, waiting while the queue is full.
+
+        Raises `Cancelled` when the job is cancelled meanwhile, or the loop is closed or closes.
+        """
+        put = self.queue.put((kind, value))
+        try:
+            future = asyncio.run_coroutine_threadsafe(put, self.loop)
+        except RuntimeError:  # the loop is closed
+            put.close()
+            raise Cancelled() from None
         while True:
             try:
                 future.result(timeout=0.25)
                 return
             except TimeoutError:
-                if self.cancelled.is_set():
+                if self.cancelled.is_set() or self.loop.is_closed():
                     future.cancel()
                     raise Cancelled() from None
+            except concurrent.futures.CancelledError:  # the loop cancelled the put as it closed
+                raise Cancelled() from None
 
-    def post(self, kind: str, value: Any = None) -> None:
+    def post(self, kind: Message, value: Any = None) -> None:
         """In the worker: hand over the last item without waiting (the queue is empty unless streaming)."""
         if self.streaming:
             self.send(kind, value)
         else:
-            self.loop.call_soon_threadsafe(self.queue.put_nowait, (kind, value))
+            call_in_loop(self.loop, self.queue.put_nowait, (kind, value))
 
     def emit(self, chunk: bytes) -> None:
         """In the worker: one chunk of the answer (`format` must be set before the first)."""
         self.check()
         if self.streaming:
             if chunk:
-                self.send("chunk", chunk)
+                self.send(Message.CHUNK, chunk)
             return
         self.held.append(chunk)
         self.held_bytes += len(chunk)
         if self.held_bytes >= self.stream_after_bytes:
             self.streaming = True
-            self.send("start", self._take_held())
+            self.send(Message.START, self._take_held())
 
     def finish(self) -> None:
         """In the worker: the answer is complete."""
-        self.post("end") if self.streaming else self.post("whole", self._take_held())
+        if self.streaming:
+            self.post(Message.END)
+        else:
+            self.post(Message.WHOLE, self._take_held())
 
     def _take_held(self) -> bytes:
         body = b"".join(self.held)
@@ -152,7 +213,8 @@ class WorkerPool:
     """Daemon threads that run submitted calls, started as needed and kept for the next ones.
 
     Not `concurrent.futures.ThreadPoolExecutor`: its threads are joined at exit, so a query abandoned inside
-    the engine would hold up the server's shutdown. Submitted from the event loop only.
+    the engine would hold up the server's shutdown; nor can it give its threads their own stack size.
+    Submitted from the event loop only. A task that raises is logged and its thread stays in the pool.
     """
 
     def __init__(self, max_threads: int) -> None:
@@ -168,13 +230,16 @@ class WorkerPool:
                 self.idle -= 1
             elif self.threads < self.max_threads:
                 self.threads += 1
-                threading.Thread(target=self._work, args=(task,), name="kg-query", daemon=True).start()
+                start_worker_thread(self._work, "kg-query", task)
                 return
         self.tasks.put(task)
 
     def _work(self, task: Callable[[], None]) -> None:
         while True:
-            task()
+            try:
+                task()
+            except Exception:
+                log.exception("a query worker task failed")
             with self.lock:
                 self.idle += 1
             task = self.tasks.get()
@@ -183,7 +248,7 @@ class WorkerPool:
 class Runner:
     """Runs workers on a pool of threads, caps how many queries run at once, keeps the counts `/status` shows.
 
-    Pooled threads, not one per query: starting a thread with a 512 MiB stack costs more than a small query.
+    Pooled threads, not one per query: starting a thread with a large stack costs more than a small query.
     The pool may hold twice as many threads as there are query slots (a thread whose query released its
     slot may not be back in the pool yet), so a query that holds a slot finds a thread; writes, which take no
     slot, get a thread of their own.
@@ -231,7 +296,7 @@ class Runner:
                 pass
             except BaseException as error:  # every failure goes back to the handler
                 with contextlib.suppress(Cancelled):
-                    job.post("error", error)
+                    job.post(Message.ERROR, error)
             finally:
                 with self._count_lock:
                     job.finished = True
@@ -240,14 +305,15 @@ class Runner:
                     if job.abandoned:
                         self.abandoned -= 1
                 if in_pool:
-                    loop.call_soon_threadsafe(self.slots.release)
+                    call_in_loop(loop, self.slots.release)  # a closed loop's slots need no release
+                job.done.set()
 
         with self._count_lock:
             self.running += 1
         if in_pool:
             self.pool.submit(run)
         else:
-            threading.Thread(target=run, name="kg-write", daemon=True).start()
+            start_worker_thread(run, "kg-write")
 
     def _new_job(self, timeout_s: float, what: str) -> Job:
         return Job(
@@ -289,11 +355,11 @@ class Runner:
             job.cancel()
             raise
         media = job.format.content_type if job.format else None
-        if kind == "whole":
+        if kind is Message.WHOLE:
             return Response(value, status_code, headers, media_type=media)
         return StreamingResponse(self._rest(job, value), status_code, headers, media_type=media)
 
-    async def _next(self, job: Job) -> tuple[str, Any]:
+    async def _next(self, job: Job) -> tuple[Message, Any]:
         """The worker's next item; its error re-raised here; 503 at the deadline."""
         try:
             async with asyncio.timeout_at(self._loop_deadline(job)):
@@ -301,7 +367,7 @@ class Runner:
         except TimeoutError:
             self._give_up(job)
             raise job.timeout_error() from None
-        if kind == "error":
+        if kind is Message.ERROR:
             raise _as_kg_error(value, job.what)
         return kind, value
 
@@ -319,9 +385,9 @@ class Runner:
                 except KGError as error:
                     log.warning("streamed answer cut off: %s", error)
                     raise StreamCut(str(error)) from error
-                if kind == "end":
+                if kind is Message.END:
                     return
-                if kind == "chunk":
+                if kind is Message.CHUNK:
                     yield value
         finally:
             job.cancel()  # a client that went away stops the worker too
@@ -346,7 +412,7 @@ class Runner:
             if not committing:
                 raise job.timeout_error() from None
             kind, value = await job.queue.get()  # committing: the store is being written, wait for it
-        if kind == "error":
+        if kind is Message.ERROR:
             raise _as_kg_error(value, "write")
         return outcome[0]
 

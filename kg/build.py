@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.authoring import CompiledData, Compiler, Vocabulary
+from kg.consistency import ConsistencyReport, find_java, require_consistency
 from kg.enrich import ENRICHMENT_GRAPH, kept_enrichment
 from kg.errors import ValidationFailed
 from kg.history import record_activity
@@ -32,6 +33,7 @@ class BuiltGraph:
     graphs: dict[URIRef, Graph]
     counts: dict[str, int] = field(default_factory=dict)
     report: ValidationReport | None = None
+    consistency: ConsistencyReport | None = None
 
     def data_graph(self) -> Graph:
         """The authored data (entities and sources) without ontology, derived or inferred triples."""
@@ -53,8 +55,12 @@ def compile_facts(settings: Settings, ontology: Graph) -> CompiledData:
     return compiler.compile(settings.facts_dir)
 
 
-def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
-    """Compile, reason and validate in memory; raise `InputError` or `ValidationFailed` on bad input."""
+def assemble(settings: Settings, step: Step = lambda _: None, *, reason: bool = False) -> BuiltGraph:
+    """Compile, reason and validate in memory; raise `InputError` or `ValidationFailed` on bad input.
+
+    With `reason`, HermiT also checks the whole graph for consistency (`Inconsistent` if not; ~10 s).
+    """
+    java = find_java() if reason else None  # a missing Java fails before the work, not after
     step("reading the ontology")
     ontology = load_ontology(settings)
     step("compiling facts and checking quotes")
@@ -69,6 +75,9 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
     graphs[DERIVED_GRAPH] = from_oxigraph(scratch, DERIVED_GRAPH)
     graphs[INFERRED_GRAPH] = from_oxigraph(scratch, INFERRED_GRAPH)
     built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.summaries)})
+    if java:
+        step("checking consistency with HermiT")
+        built.consistency = require_consistency(graphs.values(), java)
     step("validating against the SHACL shapes")
     built.report = validate(built.data_graph(), load_shapes(settings.shapes_dir), ontology)
     if not built.report.conforms:
@@ -78,14 +87,19 @@ def assemble(settings: Settings, step: Step = lambda _: None) -> BuiltGraph:
 
 
 def build(
-    settings: Settings, store: Store, step: Step = lambda _: None, *, keep_enrichment: bool = True
+    settings: Settings,
+    store: Store,
+    step: Step = lambda _: None,
+    *,
+    keep_enrichment: bool = True,
+    reason: bool = False,
 ) -> BuiltGraph:
     """Assemble the graph and replace the store's content with it in one transaction.
 
     History is kept, and so is the enrichment graph (facts fetched by `kg enrich`, costly to fetch again) for
-    the entities still linked as they were, unless `keep_enrichment` is false.
+    the entities still linked as they were, unless `keep_enrichment` is false. `reason`: see `assemble`.
     """
-    built = assemble(settings, step)
+    built = assemble(settings, step, reason=reason)
     step("writing the store")
     history = Graph().parse(data=store.export("ntriples", str(HISTORY_GRAPH)), format="nt")
     history += record_activity("build", "all-sources", sorted(settings.facts_dir.rglob("*.yaml")))

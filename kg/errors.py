@@ -44,6 +44,17 @@ class ValidationFailed(KGError):
         self.turtle = turtle
 
 
+class Inconsistent(KGError):
+    """An ontology and data that HermiT finds inconsistent, or with classes that can have no member."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class ReasonerUnavailable(KGError):
+    """The OWL reasoner cannot run (no Java, or Java failed)."""
+
+
 class QueryTimeout(KGError):
     """A query that ran past the time limit and was stopped."""
 

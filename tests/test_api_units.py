@@ -1,14 +1,15 @@
 """The pieces behind the endpoints, without a server: negotiation, result writers, the runner, the delta."""
 
 import asyncio
-import time
+import ctypes
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from api.errors import ResultTooLarge
-from api.execution import Job, Runner
+from api.execution import WORKER_STACK_BYTES, Cancelled, Job, Runner, WorkerPool
 from api.negotiation import NotAcceptable, choose, choose_among, negotiate, parse_accept
 from api.results import write_answer
 from kg.errors import QueryTimeout
@@ -209,53 +210,148 @@ def runner(timeout_s: float = 0.5) -> Runner:
     return Runner(Settings(query_timeout_s=timeout_s, stream_after_bytes=1 << 20, max_concurrent_queries=2))
 
 
+async def every_slot_back(run: Runner) -> None:
+    """Wait until each query slot is free again: a worker hands its slot back as it lets go of its job."""
+    for _ in range(run.settings.max_concurrent_queries):
+        await asyncio.wait_for(run.slots.acquire(), timeout=HANG_GUARD_S)
+
+
+HANG_GUARD_S = 10  # only a test that is failing waits this long
+
+
 def test_a_worker_that_yields_rows_stops_at_the_deadline() -> None:
+    stopped_by: list[BaseException] = []
+
     async def scenario() -> tuple[int, int]:
         run = runner()
 
         def slow_rows(job: Job) -> None:
             job.format = FORMATS[0]
-            while True:
-                time.sleep(0.02)
-                job.emit(b"row\n")
+            try:
+                while True:
+                    job.cancelled.wait(0.02)  # a row every 20 ms, like an engine working through a join
+                    job.emit(b"row\n")
+            except BaseException as error:
+                stopped_by.append(error)
+                raise
 
         with pytest.raises(QueryTimeout):
-            await run.stream(slow_rows, timeout_s=0.5)
-        await asyncio.sleep(0.3)
+            await run.stream(slow_rows, timeout_s=0.3)
+        await every_slot_back(run)
         return run.running, run.abandoned
 
     assert asyncio.run(scenario()) == (0, 0)
+    assert len(stopped_by) == 1 and isinstance(stopped_by[0], Cancelled | QueryTimeout)
 
 
 def test_a_worker_stuck_in_the_engine_is_abandoned_then_counted_out() -> None:
+    leave_the_engine = threading.Event()
+
     async def scenario() -> list[tuple[int, int]]:
         run = runner()
 
         def stuck(job: Job) -> None:
-            time.sleep(1.0)  # like pyoxigraph sorting before its first row: no chance to check
+            leave_the_engine.wait(
+                HANG_GUARD_S
+            )  # like pyoxigraph sorting before its first row: no chance to check
             job.check()
 
         with pytest.raises(QueryTimeout):
             await run.stream(stuck, timeout_s=0.3)
         during = (run.running, run.abandoned)
-        await asyncio.sleep(1.2)
+        leave_the_engine.set()
+        await every_slot_back(run)
         return [during, (run.running, run.abandoned)]
 
     assert asyncio.run(scenario()) == [(1, 1), (0, 0)]
 
 
+def test_an_abandoned_worker_that_returns_after_its_event_loop_closed_lets_go_quietly() -> None:
+    # A server shutting down, or a test's asyncio.run ending, closes the loop while a worker is inside the
+    # engine; when the worker returns, it must neither raise (an unhandled thread exception) nor hang.
+    leave_the_engine = threading.Event()
+    jobs: list[Job] = []
+    run = runner()
+
+    async def scenario() -> None:
+        def stuck_then_failing(job: Job) -> None:
+            jobs.append(job)
+            leave_the_engine.wait(HANG_GUARD_S)
+            raise RuntimeError("the engine failed after the client was answered")
+
+        with pytest.raises(QueryTimeout):
+            await run.stream(stuck_then_failing, timeout_s=0.2)
+
+    asyncio.run(scenario())
+    leave_the_engine.set()
+    assert jobs[0].done.wait(HANG_GUARD_S), "the worker did not let go of its job"
+    assert (run.running, run.abandoned, run.completed) == (0, 0, 1)
+
+
+def test_a_pool_task_that_raises_leaves_its_thread_in_the_pool(caplog: pytest.LogCaptureFixture) -> None:
+    pool = WorkerPool(max_threads=1)
+    second_ran = threading.Event()
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
+    pool.submit(fail)
+    pool.submit(second_ran.set)  # only the one thread can run it: it must have survived the first task
+    assert second_ran.wait(HANG_GUARD_S)
+    assert pool.threads == 1
+    assert "a query worker task failed" in caplog.text
+
+
+def thread_stack_bytes() -> int:
+    """The stack size of the calling thread, as glibc created it."""
+    libc = ctypes.CDLL(None)
+    libc.pthread_getattr_np.argtypes = [ctypes.c_ulong, ctypes.c_void_p]
+    attributes = ctypes.create_string_buffer(128)  # pthread_attr_t: 56 bytes on x86-64, 64 on arm64
+    size = ctypes.c_size_t()
+    assert libc.pthread_getattr_np(threading.get_ident(), attributes) == 0
+    libc.pthread_attr_getstacksize(attributes, ctypes.byref(size))
+    libc.pthread_attr_destroy(attributes)
+    return size.value
+
+
+def test_only_the_worker_threads_get_the_large_stack() -> None:
+    sizes: dict[str, int] = {}
+    measured = threading.Event()
+
+    def measure_pool_thread() -> None:
+        sizes["pool"] = thread_stack_bytes()
+        measured.set()
+
+    WorkerPool(max_threads=1).submit(measure_pool_thread)
+    assert measured.wait(HANG_GUARD_S)
+    other = threading.Thread(target=lambda: sizes.setdefault("other", thread_stack_bytes()))
+    other.start()
+    other.join(HANG_GUARD_S)
+    assert sizes["pool"] >= WORKER_STACK_BYTES
+    assert sizes["other"] < WORKER_STACK_BYTES
+    assert threading.stack_size() == 0  # the process-wide setting is back to the default
+
+
 def test_a_write_that_began_to_commit_finishes_past_its_deadline() -> None:
-    async def scenario() -> str:
+    async def scenario() -> tuple[str, int]:
         run = runner()
+        began, written = threading.Event(), threading.Event()
 
         def commit_slowly(job: Job) -> str:
             job.begin_commit()
-            time.sleep(0.6)
+            began.set()
+            written.wait(HANG_GUARD_S)  # the store is being written
             return "committed"
 
-        return await run.call(commit_slowly, timeout_s=0.2)
+        loop = asyncio.get_running_loop()
+        # Hold the loop until the write began to commit, so that its deadline strikes during the commit; the
+        # commit ends on a timer later than the deadline's, and the loop runs due timers in order of time.
+        loop.call_soon(began.wait, HANG_GUARD_S)
+        loop.call_later(0.3, written.set)
+        result = await run.call(commit_slowly, timeout_s=0.1)
+        return result, run.timed_out
 
-    assert asyncio.run(scenario()) == "committed"
+    assert asyncio.run(scenario()) == ("committed", 0)
 
 
 # ------------------------------------------------------------------------------------------ text

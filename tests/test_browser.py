@@ -60,7 +60,7 @@ def test_page_loads_without_console_errors(tab: Tab, live: LiveServer) -> None:
     assert len(edges(tab)) > 10
     assert re.match(r"\d+ nodes · \d+ relations · all dates", tab.page.inner_text("#status"))
     assert tab.page.locator("#legend-body").inner_text().count("undated") == 1
-    tab.page.wait_for_timeout(500)
+    tab.page.wait_for_load_state("networkidle")  # every request answered: an error it causes is logged by now
     assert tab.errors == []
 
 
@@ -262,7 +262,8 @@ def test_a_label_with_markup_is_shown_as_text(tab: Tab, live: LiveServer) -> Non
     assert tab.page.locator("#panel-title").inner_text() == MARKUP_LABEL
     assert tab.page.locator("#panel-title *").count() == 0
     assert tab.page.locator("#panel img, #panel script").count() == 0
-    tab.page.wait_for_timeout(300)
+    injected = "[...document.querySelectorAll('img, script')].filter(e => e.outerHTML.includes('__xss'))"
+    assert tab.eval(f"() => {injected}.length") == 0  # no injected element anywhere: nothing can run later
     assert tab.eval("() => window.__xss") is None
     page = httpx.get(live.url + "/id/markup-test-group").text
     assert "&lt;script&gt;window.__xss=2&lt;/script&gt;Markup Test Group" in page

@@ -23,6 +23,7 @@ console = Console(soft_wrap=True)  # lines are never folded: output is read by p
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 BUILD_STEPS = 7
+REASON_HELP = "Also check the ontology and data for consistency with HermiT (needs Java; ~10 s)."
 FACTS_SUFFIXES = (".yaml", ".yml")
 
 

@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from kg.build import assemble
-from kg.cli.common import BUILD_STEPS, FACTS_SUFFIXES, console, progress_steps, reports_errors
+from kg.cli.common import BUILD_STEPS, FACTS_SUFFIXES, REASON_HELP, console, progress_steps, reports_errors
+from kg.consistency import require_consistency
 from kg.errors import InputError
 from kg.rdfio import parse_turtle_files
 from kg.settings import Settings, get_settings
@@ -18,12 +19,12 @@ def validate_command(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")
     ] = None,
+    reason: Annotated[bool, typer.Option("--reason", help=REASON_HELP)] = False,
 ) -> None:
-    """Check data against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable input."""
+    """Check data against the SHACL shapes (and OWL consistency): exit 0 ok, 1 violations, 2 bad input."""
     settings = get_settings()
     if not files:
-        with progress_steps(BUILD_STEPS) as step:
-            assemble(settings, step)  # raises ValidationFailed (exit 1) with the report
+        check_authored_facts(settings, reason)
         console.print("[green]Conforms:[/] the authored facts pass every shape.")
         return
     for path in files:
@@ -31,17 +32,28 @@ def validate_command(
             raise InputError("file not found", file=str(path))
     facts_files = [path for path in files if path.suffix in FACTS_SUFFIXES]
     if facts_files:
-        validate_facts_files(settings, facts_files, others=len(files) - len(facts_files))
+        validate_facts_files(settings, facts_files, others=len(files) - len(facts_files), reason=reason)
         return
     ontology = parse_turtle_files(sorted(settings.ontology_dir.glob("*.ttl")))
-    report = validate(parse_turtle_files(files), load_shapes(settings.shapes_dir), ontology)
+    data = parse_turtle_files(files)
+    if reason:  # raises Inconsistent (exit 1) with what HermiT found
+        console.print(require_consistency([ontology, data]).text(), highlight=False)
+    report = validate(data, load_shapes(settings.shapes_dir), ontology)
     if not report.conforms:
         console.print(report.text, highlight=False, markup=False)
         raise typer.Exit(1)
     console.print(f"[green]Conforms:[/] {', '.join(map(str, files))}")
 
 
-def validate_facts_files(settings: Settings, files: list[Path], *, others: int) -> None:
+def check_authored_facts(settings: Settings, reason: bool) -> None:
+    """Compile and check the authored facts; ValidationFailed or Inconsistent (exit 1) with the report."""
+    with progress_steps(BUILD_STEPS + reason) as step:
+        built = assemble(settings, step, reason=reason)
+    if built.consistency:
+        console.print(built.consistency.text(), highlight=False)
+
+
+def validate_facts_files(settings: Settings, files: list[Path], *, others: int, reason: bool) -> None:
     """Facts files (YAML) are checked as what they are: the authored facts, compiled and validated together."""
     facts_dir = settings.facts_dir.resolve()
     outside = [path for path in files if not path.resolve().is_relative_to(facts_dir)]
@@ -51,8 +63,7 @@ def validate_facts_files(settings: Settings, files: list[Path], *, others: int) 
             f"the authored facts in {settings.facts_dir} together; a new source's facts are checked by "
             "`kg ingest FACTS.yaml TEXT`, which changes nothing when they fail"
         )
-    with progress_steps(BUILD_STEPS) as step:
-        assemble(settings, step)  # raises ValidationFailed (exit 1) with the report
+    check_authored_facts(settings, reason)
     names = ", ".join(map(str, files))
     console.print(
         f"[green]Conforms:[/] {names}, checked with the other authored facts (they refer to each other)."

@@ -1,0 +1,67 @@
+"""OWL consistency (`kg validate --reason`, `kg build --reason`): HermiT through owlready2, with explanations."""
+
+from pathlib import Path
+
+import pytest
+from helpers import export_without_history, invoke
+
+from kg import consistency
+from kg.build import BuiltGraph
+from kg.consistency import check_consistency
+from kg.store import EmbeddedStore
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+UNSATISFIABLE = DATA_DIR / "unsatisfiable-class.ttl"
+
+
+def test_the_ontology_and_the_built_graph_are_consistent(built: tuple[EmbeddedStore, BuiltGraph]) -> None:
+    report = check_consistency(built[1].graphs.values())
+    assert report.ok, report.text()
+    assert report.triples == sum(len(graph) for graph in built[1].graphs.values())
+
+
+def test_an_individual_of_two_disjoint_classes_is_reported_with_both(project_copy: Path) -> None:
+    code, output = invoke("validate", "--reason", str(DATA_DIR / "inconsistent-person-state.ttl"))
+    assert code == 1, output
+    assert "inconsistent" in output
+    assert (
+        "res:person-and-state is a kg:Person (typed kg:Person) and a kg:State (typed kg:State), "
+        "which are disjoint" in " ".join(output.split())
+    )
+
+
+def test_unsatisfiable_classes_are_named_with_their_disjoint_superclasses(project_copy: Path) -> None:
+    code, output = invoke("validate", "--reason", str(UNSATISFIABLE))
+    assert code == 1, output
+    lines = " ".join(output.split())
+    assert "2 unsatisfiable classes" in lines
+    for cls in ("PersonState", "HeadOfPersonState"):
+        assert (
+            f"<https://example.org/test#{cls}>: its superclasses kg:Person and kg:State are disjoint" in lines
+        )
+
+
+def test_build_with_reason_refuses_an_unsatisfiable_class_and_leaves_the_store_unchanged(
+    project_copy: Path,
+) -> None:
+    assert invoke("build")[0] == 0
+    before = export_without_history()
+    (project_copy / "ontology" / "unsatisfiable.ttl").write_bytes(UNSATISFIABLE.read_bytes())
+    code, output = invoke("build", "--reason")
+    assert code == 1, output
+    assert "<https://example.org/test#PersonState>" in output
+    assert export_without_history() == before
+
+
+def test_without_java_the_check_says_so_and_exits_2(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(consistency, "JAVA_FALLBACK", tmp_path / "no-java")
+    code, output = invoke("build", "--reason")
+    assert code == 2, output
+    assert "needs Java" in output and "apt-get install default-jre-headless" in " ".join(output.split())
+    assert invoke("export", "--format", "nquads") == (
+        0,
+        "",
+    )  # failed before any work: the store is still empty
