@@ -24,7 +24,7 @@ XSD_STRING = str(XSD.string)
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file (once, by Oxigraph); a syntax error becomes an `InputError` with file and line."""
+    """Parse one Turtle file (once, by Oxigraph); a syntax error becomes an `InputError` with its line."""
     graph = into if into is not None else Graph()
     try:
         data = path.read_bytes()

@@ -90,7 +90,7 @@ class ReadPlan:
                 self.readers.setdefault(edge, []).append(step)
 
     def steps_reading(self, forward: bool, predicate: ox.NamedNode) -> list[Step]:
-        """The steps where a triple with `predicate` is read (from its subject if forward, else its object)."""
+        """The steps where a triple with `predicate` is read (from its subject if forward, else object)."""
         return self.readers.get((forward, predicate), []) + self.readers.get((forward, None), [])
 
     def predicates(self) -> set[ox.NamedNode]:
@@ -256,8 +256,8 @@ def _select_of(graph: Graph, constraint: Node) -> str:
 def _add_sparql(query: str, prefixes: dict[str, str], at: set[Step]) -> None:
     """The reads of a SPARQL target or constraint from `$this` (the step `at`).
 
-    Triple patterns are covered from a side already reached from `$this`, forward first: `$this p ?x . ?y p ?x`
-    reads `p` of `$this`, then the inverse `p` of `?x` only when `?y` cannot be reached another way.
+    Triple patterns are covered from a side already reached from `$this`, forward first: in
+    `$this p ?x . ?y p ?x`, `p` of `$this`, then the inverse `p` of `?x` only if `?y` is reached no other way.
     """
     patterns = list(_triple_patterns(prepareQuery(query, initNs=prefixes).algebra))
     reached: dict[Node, set[Step]] = {Variable("this"): set(at)}

@@ -31,9 +31,12 @@ def load_shapes(shapes_dir: Path, *, ontology_terms: bool = False) -> Graph:
     return parse_turtle_files(chosen)
 
 
-def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> tuple[bool, Graph, str]:
+def run_pyshacl(
+    data: Graph, shapes: Graph, ontology: Graph | None, *, inplace: bool = False
+) -> tuple[bool, Graph, str]:
     """pyshacl with the project's options: no inference (the ontology supplies rdfs:subClassOf for class
-    targets and `sh:class`), SHACL-AF for the SPARQL targets, warnings allowed. Conforms, results, text."""
+    targets and `sh:class`), SHACL-AF for the SPARQL targets, warnings allowed. Conforms, results, text.
+    `inplace` lets pyshacl work in `data` itself instead of a copy."""
     conforms, results, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -41,6 +44,7 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> tuple[boo
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=inplace,
     )
     return bool(conforms), results, str(text)
 

@@ -1,11 +1,11 @@
 """A change to the store (`Delta`), tried on a copy before it commits (`Trial`), applied in one update.
 
-`kg ingest` builds its `Delta` from the graphs it compiled and reasoned. A SPARQL update or a Graph Store write
-is first applied to a private copy of the store (`Trial`): a RocksDB checkpoint for the on-disk store (hard
-links, milliseconds at any size), an in-memory copy otherwise; the difference between the copy before and
-after, in the graphs the write may change, is its `Delta`. Either way `kg.shacl_delta` validates the delta,
-and only a delta that conforms is applied to the real store, as one SPARQL update built by `delta_update`:
-the store ends exactly as the copy did, or does not change at all.
+`kg ingest` builds its `Delta` from the graphs it compiled and reasoned. A SPARQL update or a Graph Store
+write is first applied to a private copy of the store (`Trial`): a RocksDB checkpoint for the on-disk store
+(hard links, milliseconds at any size), an in-memory copy otherwise; the difference between the copy before
+and after, in the graphs the write may change, is its `Delta`. Either way `kg.shacl_delta` validates the
+delta, and only a delta that conforms is applied to the real store, as one SPARQL update built by
+`delta_update`: the store ends exactly as the copy did, or does not change at all.
 
 Blank nodes: `DELETE DATA` cannot name a blank node, and `INSERT DATA` mints new ones. A graph whose change
 removes a blank node triple, or adds one to a blank node that already existed, is therefore rewritten whole
