@@ -14,9 +14,9 @@ the state after the change, reading only what the shapes read (`kg.shape_reads.R
 4. **Validation.** pySHACL validates the context as a whole, with the same options as `kg build`, and only
    the results on focus nodes are kept: other nodes of the context have part of their surroundings only.
    pySHACL's own `focus_nodes` option is not used: it tests each target against a list (quadratic: 73 s for
-   a 3,000-triple write at 1M quads) and it drops value nodes that are not focus nodes when nested shapes
-   (`sh:or`, `sh:qualifiedValueShape`, `sh:not`...) validate them, so it misses violations
-   (tests/test_shacl_delta.py shows both).
+   a 3,000-triple write at 1M quads, measured), and it skips value nodes that are not focus nodes when
+   nested shapes (`sh:or`, `sh:qualifiedValueShape`, `sh:node`...) validate them, so it misses violations
+   (tests/test_shacl_delta.py shows it; docs/decisions/20261207-one-shacl-delta-check.md).
 
 The state after the change is read through a `GraphState`: a pyoxigraph dataset that already holds it (the
 trial copy of an HTTP write, `DatasetState`), or a `Store` with the change not yet applied (`StoreState`,
@@ -71,6 +71,11 @@ class GraphState(ABC):
         """Data quads with one of `nodes` as subject (as object when `inverse`) and one of `predicates`
         (any when None). More may come back (callers select); none that match may be missing."""
 
+    def stating(self, triples: Collection[ox.Triple]) -> Iterable[ox.Quad]:
+        """Data quads of these triples (more may come back)."""
+        subjects, predicates = {t.subject for t in triples}, {t.predicate for t in triples}
+        return self.matching(subjects, predicates, inverse=False)  # type: ignore[arg-type]
+
 
 class DatasetState(GraphState):
     """A pyoxigraph dataset that holds the state after the change (the trial copy of a write)."""
@@ -88,6 +93,11 @@ class DatasetState(GraphState):
                 else:
                     quads = self.dataset.quads_for_pattern(node, predicate, None)
                 yield from (quad for quad in quads if is_data(quad.graph_name))
+
+    def stating(self, triples: Collection[ox.Triple]) -> Iterator[ox.Quad]:
+        for triple in triples:
+            quads = self.dataset.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+            yield from (quad for quad in quads if is_data(quad.graph_name))
 
 
 class StoreState(GraphState):
@@ -280,11 +290,11 @@ def _children_round(state: GraphState, frontier: Frontier, found: set[ox.Triple]
             for quad in state.matching(steps_of, predicates, inverse=not forward):
                 node, reached = (quad.subject, quad.object) if forward else (quad.object, quad.subject)
                 for step in steps_of.get(node, ()):  # type: ignore[call-overload]
-                    child = step.edges.get((forward, quad.predicate)) or step.edges.get((forward, None))
-                    if child is not None:
-                        found.add(quad.triple)
-                        if isinstance(reached, ox.NamedNode | ox.BlankNode):
-                            children[child].add(reached)
+                    for child in (step.edges.get((forward, quad.predicate)), step.edges.get((forward, None))):
+                        if child is not None:
+                            found.add(quad.triple)
+                            if isinstance(reached, ox.NamedNode | ox.BlankNode):
+                                children[child].add(reached)
     return children
 
 
@@ -293,10 +303,8 @@ def changed_triples(state: GraphState, delta: Delta) -> set[ox.Triple]:
     added = {q for q in delta.added if is_data(q.graph_name)}
     removed = {q for q in delta.removed if is_data(q.graph_name)}
     candidates = {q.triple for q in added | removed}
-    subjects = {t.subject for t in candidates}
-    predicates = {t.predicate for t in candidates}
     after: dict[ox.Triple, set[ox.Quad]] = defaultdict(set)
-    for quad in state.matching(subjects, predicates, inverse=False):  # type: ignore[arg-type]
+    for quad in state.stating(candidates):
         if quad.triple in candidates:
             after[quad.triple].add(quad)
     # The quads of a triple before the change: those after it that it did not add, and those it removed.

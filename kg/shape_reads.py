@@ -25,6 +25,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from kg.rdfio import to_oxigraph_term
+
 # A predicate read at a step, forward or inverse; None as predicate reads every predicate (sh:closed, ?p).
 # Predicates are pyoxigraph terms, as the delta check that walks the plan reads them from the store.
 Edge = tuple[bool, ox.NamedNode | None]
@@ -35,7 +37,7 @@ SHACL = str(SH._NS)
 VALUE_ONLY = {
     SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.pattern, SH.flags,
     SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
-    SH.maxExclusive, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+    SH.maxExclusive, SH.qualifiedMinCount, SH.qualifiedMaxCount,
     SH.ignoredProperties,
 }  # fmt: skip
 # Descriptions and bookkeeping: no reads at all.
@@ -61,13 +63,13 @@ class Step:
 
     def follow(self, forward: bool, predicate: URIRef | None) -> "Step":
         """The step reached from here by `predicate` (created on first use)."""
-        key = (forward, None if predicate is None else ox.NamedNode(str(predicate)))
+        key = (forward, None if predicate is None else _ox(predicate))
         return self.edges.setdefault(key, Step())
 
     def loop(self, forward: bool, predicate: URIRef) -> "Step":
         """A step reached by one or more `predicate` edges from here (`p+`), for `p*` and `p+` paths."""
         repeated = self.follow(forward, predicate)
-        repeated.edges[(forward, ox.NamedNode(str(predicate)))] = repeated
+        repeated.edges[(forward, _ox(predicate))] = repeated
         return repeated
 
 
@@ -131,6 +133,9 @@ class ReadPlan:
                     _type_step(step)
             elif predicate in NESTED_ONE:
                 self._add_shape(value, values, seen)
+            elif predicate == SH.qualifiedValueShapesDisjoint:
+                for sibling in _sibling_qualified_shapes(graph, shape) if value == Literal(True) else ():
+                    self._add_shape(sibling, values, seen)
             elif predicate in NESTED_LIST:
                 for member in Collection(graph, value):
                     self._add_shape(member, values, seen)
@@ -146,6 +151,18 @@ class ReadPlan:
                 _add_sparql(_select_of(graph, value), _prefixes(graph, value), at)
             else:
                 raise UnboundedShapes(f"shape {shape} uses {predicate}, whose reads the plan does not know")
+
+
+def _sibling_qualified_shapes(graph: Graph, shape: Node) -> set[Node]:
+    """The qualified value shapes of the other property shapes of `shape`'s parents (they check its
+    values too)."""
+    parents = set(graph.subjects(SH.property, shape))
+    siblings = {s for parent in parents for s in graph.objects(parent, SH.property)} - {shape}
+    return {q for sibling in siblings for q in graph.objects(sibling, SH.qualifiedValueShape)}
+
+
+def _ox(predicate: URIRef) -> ox.NamedNode:
+    return to_oxigraph_term(predicate)  # type: ignore[return-value]
 
 
 def _refuse_unbounded_features(shapes: Graph) -> None:

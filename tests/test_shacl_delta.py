@@ -209,3 +209,46 @@ def test_shapes_whose_reads_cannot_be_bounded_are_refused(shape: str) -> None:
     )
     with pytest.raises(UnboundedShapes):
         ReadPlan(shapes)
+
+
+# Shapes that use what the project's shapes do not (sequence and inverse paths, disjoint qualified shapes,
+# sh:closed), on a small graph: the plan must bound their reads too.
+OTHER_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ( ex:part ex:owner ) ; sh:class ex:Person ] ;
+    sh:property [ sh:path [ sh:inversePath ex:child ] ; sh:maxCount 1 ] ;
+    sh:property [ sh:path ex:member ; sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMinCount 1 ;
+                  sh:qualifiedValueShapesDisjoint true ] ,
+                [ sh:path ex:member ; sh:qualifiedValueShape [ sh:class ex:B ] ; sh:qualifiedMinCount 1 ;
+                  sh:qualifiedValueShapesDisjoint true ] .
+ex:SealedShape a sh:NodeShape ; sh:targetClass ex:Sealed ;
+    sh:closed true ; sh:ignoredProperties ( rdf:type ) .
+"""
+OTHER_DATA = """PREFIX ex: <http://e/> INSERT DATA { GRAPH ex:data {
+    ex:thing a ex:Thing ; ex:part ex:wheel ; ex:member ex:m1 , ex:m2 .
+    ex:wheel ex:owner ex:ann . ex:ann a ex:Person . ex:parent ex:child ex:thing .
+    ex:m1 a ex:A . ex:m2 a ex:B . ex:box a ex:Sealed . } }"""
+OTHER_CASES = {
+    "two steps away: a part's owner loses its type": "DELETE DATA { GRAPH ex:data { ex:ann a ex:Person } }",
+    "an inverse path: a second parent": "INSERT DATA { GRAPH ex:data { ex:other ex:child ex:thing } }",
+    "disjoint qualified shapes: a member becomes both": "INSERT DATA { GRAPH ex:data { ex:m1 a ex:B } }",
+    "a closed shape: one more property": "INSERT DATA { GRAPH ex:more { ex:box ex:colour 1 } }",
+}
+
+
+@pytest.mark.parametrize("update", OTHER_CASES.values(), ids=list(OTHER_CASES))
+def test_shapes_beyond_the_project_s_are_judged_as_in_full(update: str) -> None:
+    shapes = Graph().parse(data=OTHER_SHAPES, format="turtle")
+    other = DeltaCheck(shapes, None)
+    store = EmbeddedStore(None)
+    store.update(OTHER_DATA)
+    assert validate(add_triples(Graph(), (q.triple for q in store.quads())), shapes).conforms
+    tried = Trial(store)
+    tried.scratch.update("PREFIX ex: <http://e/> " + update)
+    delta = tried.delta()
+    full = validate(add_triples(Graph(), (q.triple for q in tried.scratch)), shapes)
+    incremental = other.check(DatasetState(tried.scratch), delta)
+    assert not full.conforms
+    assert result_keys(incremental) == result_keys(full), incremental.text
+    tried.discard()
