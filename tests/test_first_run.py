@@ -24,7 +24,9 @@ INGEST_FIXTURE = PROJECT_DIR / "tests" / "data" / "ingest"
 
 def kg(*args: str, cwd: Path | None = None) -> tuple[int, str]:
     """`kg ARGS` in its own process, as typed in a shell: exit code, stdout and stderr together."""
-    result = subprocess.run([program("kg"), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [program("kg"), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     return result.returncode, output
