@@ -25,6 +25,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from kg.errors import InputError
 from kg.rdfio import to_oxigraph_term
 
 # A predicate read at a step, forward or inverse; None as predicate reads every predicate (sh:closed, ?p).
@@ -51,8 +52,13 @@ NESTED_ONE = {SH.property, SH.node, SH["not"], SH.qualifiedValueShape}
 NESTED_LIST = {SH["and"], SH["or"], SH.xone}
 
 
-class UnboundedShapes(ValueError):
-    """The shapes use something whose reads the plan cannot bound."""
+class UnboundedShapes(InputError):
+    """The shapes use something whose reads the plan cannot bound (reported like unreadable input)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            f"the incremental SHACL check cannot tell what the shapes read (kg/shape_reads.py): {message}"
+        )
 
 
 @dataclass(eq=False)
