@@ -1,8 +1,9 @@
 """Grow the graph one source at a time: ingest a new source, retract one, and keep the history of both.
 
-An ingest compiles the new source against what the store already knows (names, statements), validates only the
-new data and the nodes it touches, and commits the source's graph, the changes to the derived and inferred
-graphs and a PROV record in ONE SPARQL update, so the store holds either the state before or the state after.
+An ingest compiles the new source against what the store already knows (names, statements), validates the
+change with the incremental SHACL check HTTP writes use too (kg/shacl_delta.py), and commits the source's
+graph, the changes to the derived and inferred graphs and a PROV record in ONE SPARQL update (one `Delta`),
+so the store holds either the state before or the state after.
 """
 
 import os
