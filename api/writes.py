@@ -1,8 +1,9 @@
 """Safe writes: a bearer token, one write at a time, SHACL on the change, one transaction or nothing.
 
 Every SPARQL update and Graph Store write goes through `Writer.write`: it takes the write lock, tries the
-operation on a private copy of the store, validates the nodes the change touches (kg/write_check.py), and
-applies the change to the real store as one SPARQL update. A write that breaks a shape is refused with 422 and
+operation on a private copy of the store (kg/write_check.py), validates the nodes whose validation the change
+may change (kg/shacl_delta.py, as `kg ingest` does), and applies the change to the real store as one SPARQL
+update. A write that breaks a shape is refused with 422 and
 the SHACL report, and the store is exactly as before. Reads never wait for writes.
 
 Authorisation (RFC 6750): without `write_token` in the settings writes are refused (403); with it, a request
@@ -17,16 +18,16 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from fastapi import Request
-from rdflib import Graph
 
 from api.errors import Busy, Forbidden, Unauthorized
 from api.execution import Job
 from kg.build import load_ontology
 from kg.errors import QueryError, ValidationFailed, sparql_syntax_message
 from kg.settings import Settings
+from kg.shacl_delta import DatasetState, DeltaCheck
 from kg.store import DefaultGraphUnreachable, Store
 from kg.validate import load_shapes
-from kg.write_check import Trial, check, delta_update
+from kg.write_check import Trial, delta_update
 
 Operation = Callable[[ox.Store], None]
 
@@ -67,16 +68,15 @@ class Writer:
         self.store = store
         self.settings = settings
         self.lock = threading.Lock()
-        self._checks: tuple[Graph, Graph | None] | None = None
+        self._check: DeltaCheck | None = None
         self.on_commit: Callable[[], None] = lambda: None
 
-    def _shapes_and_ontology(self) -> tuple[Graph, Graph | None]:
+    def delta_check(self) -> DeltaCheck:
         """The data shapes and the ontology's class hierarchy, read from the files once."""
-        if self._checks is None:
-            shapes = load_shapes(self.settings.shapes_dir)
+        if self._check is None:
             ontology = load_ontology(self.settings) if self.settings.ontology_dir.is_dir() else None
-            self._checks = (shapes, ontology)
-        return self._checks
+            self._check = DeltaCheck(load_shapes(self.settings.shapes_dir), ontology)
+        return self._check
 
     def write(
         self, job: Job, operation: Operation, scope: frozenset[str] | None = None, certain: bool = False
@@ -102,8 +102,7 @@ class Writer:
                 return WriteOutcome()
             if delta.touches_default_graph() and not self.store.addresses_default_graph:
                 raise DefaultGraphUnreachable()
-            shapes, ontology = self._shapes_and_ontology()
-            report = check(trial.scratch, delta, shapes, ontology, self.settings.write_check_hops)
+            report = self.delta_check().check(DatasetState(trial.scratch), delta)
             if not report.conforms:
                 raise ValidationFailed(report.text, report.turtle)
             update = delta_update(delta, trial)

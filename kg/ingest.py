@@ -1,8 +1,9 @@
 """Grow the graph one source at a time: ingest a new source, retract one, and keep the history of both.
 
-An ingest compiles the new source against what the store already knows (names, statements), validates only the
-new data and the nodes it touches, and commits the source's graph, the changes to the derived and inferred
-graphs and a PROV record in ONE SPARQL update, so the store holds either the state before or the state after.
+An ingest compiles the new source against what the store already knows (names, statements), validates the
+change with the incremental SHACL check HTTP writes use too (kg/shacl_delta.py), and commits the source's
+graph, the changes to the derived and inferred graphs and a PROV record in ONE SPARQL update (one `Delta`),
+so the store holds either the state before or the state after.
 """
 
 import os
@@ -19,11 +20,12 @@ from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
 from kg.index import Index, KnownStatement
-from kg.rdfio import from_oxigraph, to_oxigraph
+from kg.rdfio import add_triples, from_oxigraph, quads_of, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
 from kg.settings import Settings
-from kg.store import Store, delta_update, insert_update
-from kg.validate import load_shapes, neighbourhood, validate
+from kg.shacl_delta import DeltaCheck, StoreState
+from kg.store import Store
+from kg.validate import load_shapes
 from kg.vocab import (
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
@@ -34,6 +36,7 @@ from kg.vocab import (
     RES,
     source_graph,
 )
+from kg.write_check import Delta, delta_update
 
 SOFTWARE = RES["software/syria-kg"]
 SOURCE_GRAPHS = f"{GRAPH}source/"
@@ -129,7 +132,8 @@ def reason_over_store(
 
 
 def _current(store: Store, graph: URIRef) -> Graph:
-    return Graph().parse(data=store.export("ntriples", str(graph)), format="nt")
+    with store.triples_of(str(graph)) as triples:
+        return add_triples(Graph(), triples)
 
 
 # ------------------------------------------------------------------------------------------ ingest
@@ -160,7 +164,8 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     data = CompiledData()
     summary = compiler.compile_source_file(facts_path, data, text_path)
     new_graph = data.graphs[graph_iri]
-    _validate_delta(settings, store, new_graph, ontology)
+    source = Delta.adding({str(graph_iri): new_graph})
+    _validate_delta(settings, store, source, ontology)
     derived, inferred = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
     report = IngestReport(summary)
     changes = _graph_changes(store, derived, inferred, report)
@@ -168,7 +173,8 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     _list_seed(settings, text_file, meta)
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
     activity = record_activity("ingest", source_id, files, generated=RES[f"source/{source_id}"])
-    store.update(" ;\n".join([insert_update({graph_iri: new_graph, HISTORY_GRAPH: activity}), *changes]))
+    changes.added |= source.added | set(quads_of(activity, str(HISTORY_GRAPH)))
+    store.update(delta_update(changes))
     return report
 
 
@@ -200,9 +206,9 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
     _unlist_seed(settings, [path.name for path in files])
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
     activity = record_activity("retract", source_id, [], invalidated=RES[f"source/{source_id}"])
-    store.update(
-        " ;\n".join([f"DROP GRAPH <{graph_iri}>", insert_update({HISTORY_GRAPH: activity}), *changes])
-    )
+    changes.dropped_graphs.add(str(graph_iri))
+    changes.added |= set(quads_of(activity, str(HISTORY_GRAPH)))
+    store.update(delta_update(changes))
     return report
 
 
@@ -210,26 +216,26 @@ def _source_graphs(store: Store) -> set[str]:
     return {iri for iri in store.graph_counts() if iri.startswith(SOURCE_GRAPHS)}
 
 
-def _validate_delta(settings: Settings, store: Store, new_graph: Graph, ontology: Graph) -> None:
-    """SHACL on the new data and the nodes it touches only (not the whole graph)."""
-    focus = {node for node in new_graph.subjects() if isinstance(node, URIRef)}
-    data = new_graph + neighbourhood(store, new_graph)
-    report = validate(data, load_shapes(settings.shapes_dir), ontology, focus_nodes=sorted(focus))
+def _validate_delta(settings: Settings, store: Store, delta: Delta, ontology: Graph) -> None:
+    """SHACL on the nodes the new source may change, in the store as it would be (kg/shacl_delta.py)."""
+    check = DeltaCheck(load_shapes(settings.shapes_dir), ontology)
+    report = check.check(StoreState(store, delta), delta)
     if not report.conforms:
         raise ValidationFailed(report.text, report.turtle)
 
 
-def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: IngestReport) -> list[str]:
-    """Update operations that bring the derived and inferred graphs from their current to their new content."""
-    operations = []
+def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: IngestReport) -> Delta:
+    """The change that brings the derived and inferred graphs from their current to their new content."""
+    changes = Delta()
     for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred)):
         current = _current(store, iri)
         added, removed = new - current, current - new
         name = "derived" if iri == DERIVED_GRAPH else "inferred"
         setattr(report, f"{name}_added", len(added))
         setattr(report, f"{name}_removed", len(removed))
-        operations += delta_update(iri, added, removed)
-    return operations
+        changes.added |= set(quads_of(added, str(iri)))
+        changes.removed |= set(quads_of(removed, str(iri)))
+    return changes
 
 
 def _refuse_if_depended_on(store: Store, graph_iri: URIRef) -> None:

@@ -51,7 +51,6 @@ class Settings(BaseSettings):
     stream_after_bytes: int = Field(
         64 * 1024, description="Answers are buffered up to this size (errors stay clean), then streamed."
     )
-    write_check_hops: int = Field(3, description="Depth of the neighbourhood SHACL checks around a change.")
     cors_origins: list[str] = Field(
         ["*"], description="Origins allowed to call the endpoints from a browser."
     )

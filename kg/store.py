@@ -67,6 +67,9 @@ class Store(ABC):
 
     #: False when the store cannot address its own default graph (a remote whose default graph is the union).
     addresses_default_graph = True
+    #: True when every read gives a blank node the same label (a store in this process, not a remote one);
+    #: a write's `Trial` then compares only the graphs the write may change.
+    stable_blank_nodes = False
 
     @abstractmethod
     def open_query(
@@ -128,6 +131,8 @@ class TrialCopy:
 
 class EmbeddedStore(Store):
     """Oxigraph in this process: on disk (RocksDB) under a folder, or in memory."""
+
+    stable_blank_nodes = True
 
     def __init__(self, path: Path | None = None) -> None:
         if path is not None:
@@ -566,19 +571,3 @@ def replace_update(graphs: dict[URIRef, Graph], *, drop_all: bool = False) -> st
 
 def _triples_text(triples: Iterable[Any]) -> str:
     return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-
-
-def insert_update(graphs: dict[URIRef, Graph]) -> str:
-    """One `INSERT DATA` adding the triples of each named graph (nothing removed)."""
-    body = "\n".join(f"GRAPH <{iri}> {{\n{_triples_text(g)}\n}}" for iri, g in graphs.items() if len(g))
-    return f"INSERT DATA {{\n{body}\n}}" if body else "INSERT DATA { }"
-
-
-def delta_update(iri: URIRef, added: Graph, removed: Graph) -> list[str]:
-    """Update operations that remove then add triples in one named graph."""
-    operations = []
-    if len(removed):
-        operations.append(f"DELETE DATA {{ GRAPH <{iri}> {{\n{_triples_text(removed)}\n}} }}")
-    if len(added):
-        operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_triples_text(added)}\n}} }}")
-    return operations

@@ -88,6 +88,33 @@ def test_ambiguous_name_is_refused_with_candidates_and_nothing_changes(project: 
     assert not (project / "seeds/900_test_report.txt").exists()
 
 
+# An event placed at an actor: the facts compile (assad-regime is an entity), but kg:place must be a kg:Place,
+# which only the store knows the Assad regime is not: the SHACL check of the change reads its types.
+EVENT_AT_AN_ACTOR = """
+events:
+  - id: test-clash-at-an-actor
+    type: ArmedClash
+    label: {en: Test clash placed at an actor}
+    time: {at: 2024-12-07}
+    place: assad-regime
+    agents: [test-brigade]
+    stance: reported
+    quote: a new group, the Test Brigade, had joined the fighting near Hama
+"""
+
+
+def test_an_ingest_that_breaks_a_shape_is_refused_and_changes_nothing(project: Path, tmp_path: Path) -> None:
+    before = export_without_history()
+    facts = tmp_path / "900_test_report.yaml"
+    facts.write_text(FACTS.read_text(encoding="utf-8") + EVENT_AT_AN_ACTOR, "utf-8")
+    code, output = invoke("ingest", str(facts), str(TEXT))
+    assert code == 1, output
+    flat = output.replace("\n", " ")
+    assert "test-clash-at-an-actor" in flat and "kg:Place" in flat
+    assert export_without_history() == before
+    assert not (project / "seeds/900_test_report.txt").exists()
+
+
 def test_retract_restores_the_exact_prior_export(project: Path) -> None:
     before = export_without_history()
     assert invoke("ingest", str(FACTS), str(TEXT))[0] == 0
