@@ -22,6 +22,7 @@ from api.routers import analytics, browser, entities, graph_store, meta, reconci
 from api.writes import Writer
 from kg.build import build
 from kg.errors import KGError
+from kg.name_index import names_of
 from kg.settings import Settings
 from kg.store import open_store
 
@@ -40,7 +41,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runner = Runner(settings)
     app.state.counts = Counts(store)
     app.state.writer = Writer(store, settings)
-    app.state.writer.on_commit = app.state.counts.invalidate
+    names_of(store)  # the name index, read now rather than by the first search
+
+    def committed() -> None:  # the write's thread brings the counts and the name index up to date
+        app.state.counts.invalidate()
+        names_of(store)
+
+    app.state.writer.on_commit = committed
     try:
         yield
     finally:
