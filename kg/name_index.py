@@ -85,7 +85,7 @@ class NameIndex:
     def __init__(self, names: Iterable[Name] = ()) -> None:
         self._lock = threading.RLock()
         self._rowids: dict[Name, int] = {}
-        self._by_rowid: dict[int, Name] = {}
+        self._rows: dict[int, tuple[Name, str]] = {}  # rowid -> the name and its normalised form
         self._by_form: dict[str, set[Name]] = defaultdict(set)
         self._lengths: Counter[int] = Counter()  # names by number of words, for `spans`
         self._next_rowid = 1
@@ -104,13 +104,13 @@ class NameIndex:
                 form = normalise(name.text)
                 rowid = self._next_rowid
                 self._next_rowid += 1
-                self._rowids[name], self._by_rowid[rowid] = rowid, name
+                self._rowids[name], self._rows[rowid] = rowid, (name, form)
                 if form:
                     self._by_form[form].add(name)
                     self._lengths[form.count(" ") + 1] += 1
-                    rows.append(_row(rowid, form, name))
+                    rows.append((rowid, form))
             if self._db is not None and rows:
-                self._db.executemany(_INSERT, rows)
+                self._db.executemany("INSERT INTO names (rowid, form) VALUES (?, ?)", rows)
 
     def remove(self, names: Iterable[Name]) -> None:
         """Forget names (those not indexed are ignored)."""
@@ -120,16 +120,15 @@ class NameIndex:
                 rowid = self._rowids.pop(name, None)
                 if rowid is None:
                     continue
-                del self._by_rowid[rowid]
-                form = normalise(name.text)
+                _, form = self._rows.pop(rowid)
                 if form:
                     self._by_form[form].discard(name)
                     if not self._by_form[form]:
                         del self._by_form[form]
                     self._lengths[form.count(" ") + 1] -= 1
-                    gone.append((rowid,))
+                    gone.append((rowid, form))
             if self._db is not None and gone:
-                self._db.executemany("DELETE FROM names WHERE rowid = ?", gone)
+                self._db.executemany("INSERT INTO names (names, rowid, form) VALUES ('delete', ?, ?)", gone)
 
     def replace(self, names: set[Name]) -> None:
         """Make the index hold exactly `names`, changing only what differs."""
@@ -190,7 +189,8 @@ class NameIndex:
         """Entities having a name that contains every word of `text` (normalised), best match first.
 
         One `Match` per entity, with its best name: ranked by how the name matches (`MATCHES`), labels before
-        other names, then by entity. `limit` None: every entity found.
+        other names, then by entity; among an entity's names, English then the shortest is shown. `limit`
+        None: every entity found.
 
         >>> index = NameIndex([Name("hts", "Hayʼat Tahrir al-Sham", "en"), Name("hts", "HTS", "en", "alias"),
         ...                    Name("sham", "Shām", "en"), Name("jfs", "Jabhat Fath al-Sham", "en")])
@@ -202,57 +202,64 @@ class NameIndex:
         query = normalise(text)
         if not query:
             return []
-        terms = sorted(set(query.split()), key=len, reverse=True)
-        indexed = [term for term in terms if len(term) >= MIN_TRIGRAM]
-        conditions = [f"instr(form, :t{i}) > 0" for i, term in enumerate(terms) if len(term) < MIN_TRIGRAM]
-        if indexed:
-            conditions.insert(0, "names MATCH :match")
-        parameters: dict[str, object] = {f"t{i}": term for i, term in enumerate(terms)}
-        parameters |= {"q": query, "n": len(query), "match": " ".join(f'"{t}"' for t in indexed)}
-        parameters["limit"] = -1 if limit is None else limit
+        terms = set(query.split())
+        best: dict[str, tuple[tuple[int, bool, bool, int, str], Name]] = {}
         with self._lock:
-            rows = self._database().execute(_SEARCH.format(where=" AND ".join(conditions)), parameters)
-            found = [(self._by_rowid[rowid], klass) for rowid, klass in rows.fetchall()]
+            for name, form in self._candidates(terms):
+                if not all(term in form for term in terms):
+                    continue
+                key = (
+                    _match_class(form, query),
+                    not name.is_label,
+                    name.language != "en",
+                    len(name.text),
+                    name.text,
+                )
+                held = best.get(name.entity)
+                if held is None or key < held[0]:
+                    best[name.entity] = (key, name)
+        ranked = sorted(best.items(), key=lambda item: (item[1][0][:2], item[0]))
         kinds = list(MATCHES)
-        return [Match(name.entity, name, kinds[klass], _score(kinds[klass], name)) for name, klass in found]
+        return [
+            Match(entity, name, kinds[key[0]], _score(kinds[key[0]], name))
+            for entity, (key, name) in ranked[:limit]
+        ]
+
+    def _candidates(self, terms: set[str]) -> Iterable[tuple[Name, str]]:
+        """Names that may hold every term: found by FTS5 for the terms of three letters or more, else all."""
+        indexed = [term for term in terms if len(term) >= MIN_TRIGRAM]
+        if not indexed:
+            return self._rows.values()
+        match = " ".join(f'"{term}"' for term in indexed)  # normalised terms hold no quote
+        rowids = self._database().execute("SELECT rowid FROM names WHERE names MATCH ?", (match,))
+        return [self._rows[rowid] for (rowid,) in rowids]
 
     def _database(self) -> sqlite3.Connection:
-        """The FTS5 table, made from every name on first use (then kept in step by `add` and `remove`)."""
+        """The FTS5 table (forms only, contentless), made on first use, then kept in step by `add`, `remove`."""
         if self._db is None:
             db = sqlite3.connect(":memory:", check_same_thread=False)  # used under `_lock` only
-            db.execute(
-                "CREATE VIRTUAL TABLE names USING fts5(form, entity UNINDEXED, text UNINDEXED, "
-                "language UNINDEXED, kind UNINDEXED, tokenize = 'trigram')"
-            )
-            rows = []
-            for name, rowid in self._rowids.items():
-                form = normalise(name.text)
-                if form:
-                    rows.append(_row(rowid, form, name))
-            db.executemany(_INSERT, rows)
+            db.execute("CREATE VIRTUAL TABLE names USING fts5(form, content = '', tokenize = 'trigram')")
+            rows = ((rowid, form) for rowid, (_, form) in self._rows.items() if form)
+            db.executemany("INSERT INTO names (rowid, form) VALUES (?, ?)", rows)
             self._db = db
         return self._db
 
 
-_INSERT = "INSERT INTO names (rowid, form, entity, text, language, kind) VALUES (?, ?, ?, ?, ?, ?)"
-# The class of a match (an index into MATCHES), computed by SQLite over the candidates; one best name per entity
-# (a label before another name, English first, then the shortest).
-_SEARCH = """SELECT rowid, klass FROM (
-  SELECT rowid, entity, klass, other,
-         row_number() OVER (PARTITION BY entity ORDER BY klass, other, language != 'en', length(text), text)
-           AS rank
-  FROM (SELECT rowid, entity, text, language, kind NOT IN ('label', 'prefLabel') AS other,
-               CASE WHEN form = :q THEN 0
-                    WHEN substr(form, 1, :n) = :q THEN 1
-                    WHEN instr(' ' || form, ' ' || :q) > 0 THEN 2
-                    WHEN instr(form, :q) > 0 THEN 3
-                    ELSE 4 END AS klass
-        FROM names WHERE {where})
-) WHERE rank = 1 ORDER BY klass, other, entity LIMIT :limit"""
+def _match_class(form: str, query: str) -> int:
+    """How a name's form holding the query's words matches it: an index into `MATCHES`.
 
-
-def _row(rowid: int, form: str, name: Name) -> tuple[int, str, str, str, str, str]:
-    return (rowid, form, name.entity, name.text, name.language, name.kind)
+    >>> [_match_class(form, "homs") for form in ("homs", "homs city", "north homs", "bahomsa")]
+    [0, 1, 2, 3]
+    >>> _match_class("hama and homs", "homs hama")
+    4
+    """
+    if form == query:
+        return 0
+    if form.startswith(query):
+        return 1
+    if f" {query}" in f" {form}":
+        return 2
+    return 3 if query in form else 4
 
 
 def _score(match: str, name: Name) -> float:
@@ -261,11 +268,13 @@ def _score(match: str, name: Name) -> float:
 
 # ------------------------------------------------------------------------------------------ a store's names
 
-# Every name of a node of ours, in any named graph (the union a query sees).
+# Every name of a node of ours, in any named graph (the union a query sees), but statements: their labels are
+# sentences made of their entities' names ("Russia allied with Assad regime"), not names.
 _SCAN = f"""SELECT ?entity ?predicate ?name ?graph WHERE {{
   VALUES ?predicate {{ {" ".join(f"<{iri}>" for iri in PREDICATES.values())} }}
   GRAPH ?graph {{ ?entity ?predicate ?name }}
   FILTER (isLiteral(?name) && STRSTARTS(STR(?entity), "{RES}"))
+  FILTER NOT EXISTS {{ ?entity a <{KG.Statement}> }}
 }}"""
 
 
