@@ -43,9 +43,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.writer = Writer(store, settings)
     names_of(store)  # the name index, read now rather than by the first search
 
-    def committed() -> None:  # the write's thread brings the counts and the name index up to date
+    def committed() -> None:  # in the write's thread: the counts and the name index follow the write
         app.state.counts.invalidate()
-        names_of(store)
+        try:
+            names_of(store)
+        except KGError as error:  # the write is committed; the next search reads the names again
+            log.warning("name index not refreshed after a write: %s", error)
 
     app.state.writer.on_commit = committed
     try:

@@ -321,8 +321,8 @@ _TRACKED_LOCK = threading.Lock()
 def names_of(store: "Store") -> NameIndex:
     """The index of `store`'s names, brought up to date with every update applied through this store object.
 
-    The first call reads every name (about 55,000 at a million triples: a quarter of a second); after an update
-    only the names are read again and the differences applied. Writes made to a remote store by other clients
+    The first call reads every name (about 25,000 at a million triples: under a second); after an update the
+    names are read again and only the differences applied. Writes made to a remote store by other clients
     are seen after the next write through this process.
     """
     with _TRACKED_LOCK:

@@ -68,6 +68,18 @@ def test_two_searches_limits_and_no_match(store: EmbeddedStore) -> None:
     assert "VALUES (?e) { (<https://w3id.org/syria-kg/id/russia>) }" in expand_search(prefixed, store)
 
 
+def test_a_search_block_joins_like_any_pattern_in_optional_and_subqueries(store: EmbeddedStore) -> None:
+    optional = rows(
+        store,
+        f"""SELECT ?x ?s WHERE {{ VALUES ?x {{ <{RES}iran> <{RES}russia> }}
+          OPTIONAL {{ {SERVICE} {{ ?x search:query "Moscow" ; search:score ?s }} }} }} ORDER BY ?x""",
+    )
+    assert optional == [("iran",), ("russia", "0.95")]  # the whole of a metonym: 0.05 below a label
+    assad = f'{SERVICE} {{ ?e search:query "Assad" }}'
+    counted = rows(store, f"SELECT (COUNT(?e) AS ?n) WHERE {{ {{ SELECT ?e WHERE {{ {assad} }} }} }}")
+    assert counted == [(str(len(rows(store, f"SELECT ?e WHERE {{ {assad} }}"))),)] != [("0",)]
+
+
 @pytest.mark.parametrize(
     ("block", "message"),
     [
