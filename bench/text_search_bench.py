@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -257,7 +258,8 @@ class Report:
             f" (`bench/text_search_bench.py` says how). Machine: {eb.machine()}; {eb.versions()}.",
             f"Synthetic graph of `bench/synthetic.py`, seed {args.seed}; {args.repeats} windows of "
             f"{args.duration:g} s per configuration and number of clients, configurations alternating; "
-            "latencies are per request, measured by the client; q/s counts answers completed in the windows.",
+            "latencies are per request, measured by the client; q/s counts answers completed in the windows; "
+            f'"others\' cores" is the CPU every other process of the machine used meanwhile (of {os.cpu_count()}).',
             "",
             "Query forms (the search word `w` cycles through the manifest's 24 `label_terms`):",
             "",
@@ -277,8 +279,8 @@ class Report:
             f"Ready (store opened, name index read): ours {size.ready_s.get('ours', 0):.1f} s, "
             f"oxigraph serve {size.ready_s.get('oxigraph', 0):.1f} s.",
             "",
-            "| server | query | clients | q/s | p50 ms | p90 ms | p99 ms | errors | server cores |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| server | query | clients | q/s | p50 ms | p90 ms | p99 ms | errors | server cores | others' cores |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for clients in self.args.clients:
             for server, form in CONFIGS:
@@ -286,10 +288,11 @@ class Report:
                 if not summary.runs:
                     continue
                 cores = sum(r.server_cores for r in summary.runs) / len(summary.runs)
+                others = sum(r.background_cores for r in summary.runs) / len(summary.runs)
                 lines.append(
                     f"| {eb.SERVER_LABELS[server]} | {form} | {clients} | {eb.fmt(summary.qps)} | "
                     f"{eb.fmt(summary.p(0.5), 2)} | {eb.fmt(summary.p(0.9), 2)} | {eb.fmt(summary.p(0.99), 2)} | "
-                    f"{summary.error_count} | {cores:.2f} |"
+                    f"{summary.error_count} | {cores:.2f} | {others:.2f} |"
                 )
         lines += [
             "",

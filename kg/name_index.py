@@ -21,7 +21,7 @@ import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.names import normalise, words
 from kg.vocab import ENTITIES_GRAPH, GRAPH, KG, RDFS, RES, SKOS
@@ -268,30 +268,31 @@ def _score(match: str, name: Name) -> float:
 
 # ------------------------------------------------------------------------------------------ a store's names
 
-# Every name of a node of ours, in any named graph (the union a query sees), but statements: their labels are
-# sentences made of their entities' names ("Russia allied with Assad regime"), not names.
+# Every name of a node of ours, in any named graph (the union a query sees).
 _SCAN = f"""SELECT ?entity ?predicate ?name ?graph WHERE {{
   VALUES ?predicate {{ {" ".join(f"<{iri}>" for iri in PREDICATES.values())} }}
   GRAPH ?graph {{ ?entity ?predicate ?name }}
   FILTER (isLiteral(?name) && STRSTARTS(STR(?entity), "{RES}"))
-  FILTER NOT EXISTS {{ ?entity a <{KG.Statement}> }}
 }}"""
+# Statements are left out: their labels are sentences made of their entities' names ("Russia allied with Assad
+# regime"), not names. Read apart: a NOT EXISTS in the scan doubled its time on disk (measured at 1M triples).
+_STATEMENTS = f"SELECT ?statement WHERE {{ ?statement a <{KG.Statement}> }}"
 
 
 def store_names(store: "Store") -> set[Name]:
     """Every label, alias and metonym of the store's nodes (IRIs under `res:`), with the graph that holds it."""
-    answer = store.open_query(_SCAN, form="SELECT")
+    statements = {row[0].value for row in _rows(store, _STATEMENTS)}
+    return {
+        Name(entity, row[2].value, row[2].language or "", KINDS[row[1].value], row[3].value)
+        for row in _rows(store, _SCAN)
+        if (entity := row[0].value) not in statements
+    }
+
+
+def _rows(store: "Store", query: str) -> list[Any]:
+    answer = store.open_query(query, form="SELECT")
     try:
-        return {
-            Name(
-                row["entity"].value,
-                row["name"].value,
-                row["name"].language or "",
-                KINDS[row["predicate"].value],
-                row["graph"].value,
-            )
-            for row in answer.rows
-        }
+        return list(answer.rows)
     finally:
         answer.close()
 

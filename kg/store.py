@@ -44,7 +44,7 @@ class Store(ABC):
     counts in `revision`, which the name index (kg/name_index.py) compares with the one it reflects.
     """
 
-    revision = 0
+    revision: int = 0
 
     @abstractmethod
     def query_bytes(self, sparql: str, media_type: str = SPARQL_JSON) -> bytes:

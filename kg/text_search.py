@@ -80,14 +80,10 @@ def expand_search(sparql: str, store: "Store") -> str:
     found = tokens(sparql)
     edits: list[tuple[int, int, str]] = []
     for index, token in enumerate(found):
-        if token.keyword != "SERVICE":
+        position = index + 1 + (index + 1 < len(found) and found[index + 1].keyword == "SILENT")
+        if token.keyword != "SERVICE" or position >= len(found):
             continue
-        position = index + 1
-        if position < len(found) and found[position].keyword == "SILENT":
-            position += 1
-        if position >= len(found) or _token_iri(found[position], analysis.prefixes, analysis.base) != str(
-            SEARCH_SERVICE
-        ):
+        if _token_iri(found[position], analysis.prefixes, analysis.base) != str(SEARCH_SERVICE):
             continue
         close = _closing(found, position + 1)
         request = read_request(found[position + 2 : close], analysis.prefixes, analysis.base)
@@ -105,7 +101,7 @@ def _closing(found: list[Token], opening: int) -> int:
     depth = found[opening].depth
     for index in range(opening + 1, len(found)):
         token = found[index]
-        if token.text in "{}" and token.kind == "punct":
+        if token.text in ("{", "}") and token.kind == "punct":
             if token.text == "}" and token.depth == depth:
                 return index
             raise QueryError(f"search service: its block holds only triples, no nested group; {HELP}")
