@@ -254,7 +254,7 @@ class Report:
         lines = [
             "# Full-text search in SPARQL: the search service against `CONTAINS` on `oxigraph serve`",
             "",
-            f"Run {self.began:%Y-%m-%d %H:%M} UTC by `python bench/text_search_bench.py {' '.join(args.argv)}`"
+            f"Run {self.began:%Y-%m-%d %H:%M} UTC by `{' '.join(['python bench/text_search_bench.py', *args.argv])}`"
             f" (`bench/text_search_bench.py` says how). Machine: {eb.machine()}; {eb.versions()}.",
             f"Synthetic graph of `bench/synthetic.py`, seed {args.seed}; {args.repeats} windows of "
             f"{args.duration:g} s per configuration and number of clients, configurations alternating; "
