@@ -25,6 +25,7 @@ from api.routers import analytics, browser, entities, graph_store, meta, reconci
 from api.writes import Writer
 from kg.build import build
 from kg.errors import KGError
+from kg.name_index import names_of
 from kg.settings import Settings
 from kg.store import Store, open_store
 
@@ -93,7 +94,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runner = Runner(settings)
     app.state.counts = Counts(store)
     app.state.writer = Writer(store, settings)
-    app.state.writer.on_commit = app.state.counts.invalidate
+    names_of(store)  # the name index, read now rather than by the first search
+
+    def committed() -> None:  # in the write's thread: the counts and the name index follow the write
+        app.state.counts.invalidate()
+        try:
+            names_of(store)
+        except KGError as error:  # the write is committed; the next search reads the names again
+            log.warning("name index not refreshed after a write: %s", error)
+
+    app.state.writer.on_commit = committed
     try:
         yield
     finally:

@@ -5,8 +5,10 @@ many operators keeps a core busy for minutes (measured in docs/findings.md). So 
 size, bracket depth and operator count are bounded first, from a token scan.
 
 Network access: `SERVICE <endpoint>` makes pyoxigraph call the endpoint, so it is refused unless the endpoint
-is on `service_allowlist`; `SERVICE ?variable` is always refused. `LOAD` fetches a URL and is refused in
-updates (send data through the Graph Store instead). `FROM <iri>` / `FROM NAMED <iri>` never fetch anything:
+is on `service_allowlist`; `SERVICE ?variable` is always refused. The project's search service
+(`SERVICE <https://w3id.org/syria-kg/search>`, kg/text_search.py) is answered by the store, never fetched: it
+is accepted in queries (not in updates). `LOAD` fetches a URL and is refused in updates (send data through the
+Graph Store instead). `FROM <iri>` / `FROM NAMED <iri>` never fetch anything:
 pyoxigraph reads them as names of graphs in the store (tests/test_api_limits.py checks with a server that
 records every request).
 """
@@ -15,6 +17,7 @@ from api.errors import Forbidden, PayloadTooLarge
 from kg.errors import QueryError
 from kg.settings import Settings
 from kg.sparql_text import Analysis, analyse
+from kg.vocab import SEARCH_SERVICE
 
 
 def check_query(text: str, settings: Settings, base_iri: str | None) -> Analysis:
@@ -48,8 +51,10 @@ def _check(text: str, settings: Settings, base_iri: str | None, what: str) -> An
             f"the {what} has {analysis.operators} operators (triple patterns, UNION, OPTIONAL, FILTER, ...); "
             f"this server accepts at most {settings.max_query_operators}"
         )
-    allowed = set(settings.service_allowlist)
+    allowed = set(settings.service_allowlist) | ({str(SEARCH_SERVICE)} if what == "query" else set())
     for endpoint in analysis.services:
+        if endpoint == str(SEARCH_SERVICE) and what == "update":
+            raise Forbidden(f"SERVICE <{SEARCH_SERVICE}> answers queries; an update cannot use it")
         if endpoint is None:
             raise Forbidden("SERVICE with a variable endpoint is refused; name an endpoint of the allow-list")
         if endpoint not in allowed:

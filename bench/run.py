@@ -27,8 +27,14 @@ QUICK_OPTIONS = {
     "endpoint": ["--quick", "--out"],
     "ingest": ["--triples", "100000", "--full-runs", "1", "--incremental-runs", "3", "--out"],
     "browser": ["--nodes", "2000", "--edges", "6000", "--runs", "1", "--output"],
+    "text_search": ["--quick", "--out"],
 }
-QUICK_OUTPUTS = {"endpoint": "endpoint.md", "ingest": "ingest-validation.md", "browser": "browser_bench.json"}
+QUICK_OUTPUTS = {
+    "endpoint": "endpoint.md",
+    "ingest": "ingest-validation.md",
+    "browser": "browser_bench.json",
+    "text_search": "text-search.md",
+}
 
 
 def scripts() -> dict[str, Path]:

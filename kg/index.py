@@ -1,7 +1,9 @@
 """What the graph already knows, as the compiler needs it: ids, names, and statements by (subject, type, object).
 
 The same index serves a full build (filled source by source) and an ingest into an existing store (read from the
-store with a few SPARQL queries), so both resolve names, find corroborations and contradictions the same way.
+store: names from its name index, ids and statements with a few SPARQL queries), so both resolve names, find
+corroborations and contradictions the same way. Names are kept in a `kg.name_index.NameIndex` and compared in
+the one normalised form of `kg.names` (re-exported here as `normalise` for the compiler and the importers).
 """
 
 from collections import defaultdict
@@ -10,7 +12,11 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from kg.errors import InputError
+from kg.name_index import Name, NameIndex
+from kg.names import normalise
 from kg.vocab import RES
+
+__all__ = ["DENIAL", "Definition", "Index", "KnownStatement", "normalise"]
 
 DENIAL = "denied"
 
@@ -37,7 +43,7 @@ class Index:
     """Known ids, names and statements."""
 
     ids: dict[str, Definition] = field(default_factory=dict)
-    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    names: NameIndex = field(default_factory=NameIndex)  # `names.get(normalise(name))`: the ids it names
     labels: dict[str, str] = field(default_factory=dict)
     statements: dict[tuple[str, str, str], list[KnownStatement]] = field(
         default_factory=lambda: defaultdict(list)
@@ -52,8 +58,7 @@ class Index:
 
     def add_names(self, slug: str, names: list[str]) -> None:
         """Names (labels, aliases, metonyms) that resolve to `slug`."""
-        for name in names:
-            self.names[normalise(name)].add(slug)
+        self.names.add(Name(slug, name) for name in names)
 
     def iri(self, slug: str) -> URIRef:
         """The IRI of a known id (statements that corroborate another resolve to the other's IRI)."""
@@ -77,12 +82,3 @@ class Index:
     def contradicted(self, key: tuple[str, str, str], stance: str) -> list[KnownStatement]:
         """Existing statements of the same relation whose stance is opposite (a denial against the rest)."""
         return [k for k in self.statements.get(key, []) if (k.stance == DENIAL) != (stance == DENIAL)]
-
-
-def normalise(name: str) -> str:
-    """The form names are compared in: case-folded, single spaces, typographic apostrophes made plain.
-
-    >>> normalise("  Ahmed  al-Chareh ")
-    'ahmed al-chareh'
-    """
-    return " ".join(name.replace("’", "'").casefold().split())

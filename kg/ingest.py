@@ -20,6 +20,7 @@ from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
 from kg.index import Index, KnownStatement
+from kg.name_index import names_of
 from kg.rdfio import add_triples, from_oxigraph, quads_of, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
 from kg.settings import Settings
@@ -56,12 +57,12 @@ def index_from_store(store: Store) -> Index:
         slug = _slug(row["x"]["value"])
         if slug and slug not in index.ids:
             index.define(slug, row["kind"]["value"], "the store")
-    for row in store.select(PREFIXES + _NAMES_QUERY):
-        slug = _slug(row["x"]["value"])
-        if slug in index.ids:
-            index.add_names(slug, [row["name"]["value"]])
-            if row.get("lang", {}).get("value") == "en":
-                index.labels.setdefault(slug, row["name"]["value"])
+    for name in sorted(names_of(store)):
+        slug = _slug(name.entity)
+        if slug in index.ids and name.is_authored:
+            index.add_names(slug, [name.text])
+            if name.language == "en" and name.kind == "label":
+                index.labels.setdefault(slug, name.text)
     for row in store.select(PREFIXES + _STATEMENTS_QUERY):
         key = (_slug(row["s"]["value"]), row["t"]["value"].rsplit("/", 1)[-1], _slug(row["o"]["value"]))
         time_key = row["time"]["value"].rsplit("/", 1)[-1] if "time" in row else None
@@ -81,10 +82,6 @@ _IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
         IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/time/"),
            "", "entity")))) AS ?kind)
   FILTER (?kind != "")
-}}"""
-_NAMES_QUERY = f"""SELECT ?x ?name (LANG(?name) AS ?lang) WHERE {{
-  GRAPH ?g {{ ?x rdfs:label|skos:altLabel|kg:metonym ?name }} {_AUTHORED}
-  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
 }}"""
 _STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time WHERE {
   ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .

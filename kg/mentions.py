@@ -1,14 +1,14 @@
 """Find the known entities a new text mentions, and draft a facts file that lists them (`kg mentions`).
 
-Names come from the store: every `rdfs:label`, `skos:altLabel` and `kg:metonym` of an entity, in every language
-(English, French, Arabic). Matching rules:
+Names come from the store's name index (`kg.name_index.names_of`): every `rdfs:label`, `skos:altLabel` and
+`kg:metonym` of an entity, in every language (English, French, Arabic), as the entities graph and the source
+graphs say them. Matching rules:
 
-- word boundaries: a name matches only where no word character (`\\w`, Unicode-aware, so Arabic letters count)
-  touches it on either side;
-- case-insensitive for names of 4 or more characters, case-sensitive for shorter ones (`UN`, `US`, `HTS` must
-  not match "un", "us");
-- typographic apostrophes (’ ‘ ʼ ′) count as the plain one, and any run of white space in a name matches any run
-  of white space in the text;
+- whole words: a name matches a run of whole words of the text (`NameIndex.spans`), compared in the project's
+  one normalised form (`kg.names`): case, accents, Arabic diacritics and letter variants, apostrophes, dashes,
+  runs of white space and the article al-/el- do not matter ("al-Chareh" finds "Ahmed el-Chareh"'s last word);
+- except that names shorter than 4 characters must appear as written (`UN`, `US`, `HTS` must not match "un",
+  "us");
 - longest match first, without overlaps: "Rif Dimashq governorate" wins over "Rif Dimashq" inside it.
 
 Offsets are 0-based code points, end exclusive, like `oa:TextPositionSelector` (and Python indices). A span that
@@ -18,7 +18,6 @@ analyst's job. Nothing here proposes a relation: the draft holds the mentions an
 
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,35 +25,14 @@ import yaml
 
 from kg.authoring import SLUG
 from kg.index import Index
+from kg.name_index import Name, NameIndex, names_of
 from kg.store import Store
+from kg.vocab import RES
 
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'"})
-CASE_INSENSITIVE_FROM = 4
-NAME_KINDS = {
-    "http://www.w3.org/2000/01/rdf-schema#label": "label",
-    "http://www.w3.org/2004/02/skos/core#altLabel": "alias",
-    "https://w3id.org/syria-kg/ontology#metonym": "metonym",
-}
-_NAMES_QUERY = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?x ?p ?name (LANG(?name) AS ?lang) WHERE {
-  VALUES ?p { rdfs:label skos:altLabel kg:metonym }
-  GRAPH ?g { ?x ?p ?name }
-  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
-  FILTER (?g = <https://w3id.org/syria-kg/graph/entities>
-          || STRSTARTS(STR(?g), "https://w3id.org/syria-kg/graph/source/"))
-}"""
+__all__ = ["Mention", "Name", "draft_document", "find_mentions", "names_from_store", "write_draft"]
 
-
-@dataclass(frozen=True)
-class Name:
-    """One name of an entity: the words, their language, and whether it is a label, an alias or a metonym."""
-
-    entity: str
-    text: str
-    language: str
-    kind: str
+CASE_SENSITIVE_BELOW = 4
+MENTIONED_KINDS = ("label", "alias", "metonym")
 
 
 @dataclass(frozen=True)
@@ -93,65 +71,28 @@ def names_from_store(store: Store, index: Index) -> list[Name]:
     the labels other graphs record about other nodes (the labels seen on Wikidata in the links graph).
     """
     names = set()
-    for row in store.select(_NAMES_QUERY):
-        slug = row["x"]["value"].removeprefix("https://w3id.org/syria-kg/id/")
+    for name in names_of(store):
+        slug = name.entity.removeprefix(str(RES))
         definition = index.ids.get(slug)
         if definition is None or definition.kind != "entity" or not SLUG.match(slug):
             continue
-        language = row.get("lang", {}).get("value", "")
-        names.add(Name(slug, row["name"]["value"], language, NAME_KINDS[row["p"]["value"]]))
+        if name.is_authored and name.kind in MENTIONED_KINDS:
+            names.add(Name(slug, name.text, name.language, name.kind))
     return sorted(names, key=lambda n: (n.entity, n.kind, n.language, n.text))
-
-
-def normalise_apostrophes(text: str) -> str:
-    """Typographic apostrophes as plain ones; the length never changes, so offsets stay valid.
-
-    >>> normalise_apostrophes("Dar’a")
-    "Dar'a"
-    """
-    return text.translate(APOSTROPHES)
-
-
-def name_pattern(name: str) -> re.Pattern[str]:
-    """The regular expression that finds `name` as whole words.
-
-    >>> bool(name_pattern("HTS").search("led by HTS."))
-    True
-    >>> bool(name_pattern("HTS").search("led by hts."))
-    False
-    >>> bool(name_pattern("Idleb").search("from IDLEB"))
-    True
-    >>> bool(name_pattern("Iran").search("Iranian"))
-    False
-    """
-    words = normalise_apostrophes(name).split()
-    body = r"\s+".join(re.escape(word) for word in words)
-    flags = re.IGNORECASE if len(name.strip()) >= CASE_INSENSITIVE_FROM else 0
-    return re.compile(rf"(?<!\w){body}(?!\w)", flags)
-
-
-def _key(name: str) -> str:
-    """Names that match the same spans share one pattern: case-folded when matched without case."""
-    plain = " ".join(normalise_apostrophes(name).split())
-    return plain.casefold() if len(plain) >= CASE_INSENSITIVE_FROM else plain
 
 
 def find_mentions(text: str, names: list[Name]) -> list[Mention]:
     """The non-overlapping mentions of `names` in `text`, longest first, in text order.
 
     >>> names = [Name("russia", "Moscow", "en", "metonym"), Name("idlib", "Idleb", "fr", "alias")]
-    >>> [(m.start, m.end, m.text, m.entities) for m in find_mentions("Moscow and Idleb.", names)]
-    [(0, 6, 'Moscow', ['russia']), (11, 16, 'Idleb', ['idlib'])]
+    >>> [(m.start, m.end, m.text, m.entities) for m in find_mentions("MOSCOW’s men and Idleb.", names)]
+    [(0, 6, 'MOSCOW', ['russia']), (17, 22, 'Idleb', ['idlib'])]
     """
-    haystack = normalise_apostrophes(text)
-    by_key: dict[str, list[Name]] = defaultdict(list)
-    for name in names:
-        if name.text.strip():
-            by_key[_key(name.text)].append(name)
-    spans: dict[tuple[int, int], list[Name]] = defaultdict(list)
-    for group in by_key.values():
-        for match in name_pattern(group[0].text).finditer(haystack):
-            spans[match.span()].extend(group)
+    spans: dict[tuple[int, int], list[Name]] = {}
+    for (start, end), found in NameIndex(names).spans(text).items():
+        kept = [name for name in found if _as_written(name, text[start:end])]
+        if kept:
+            spans[(start, end)] = kept
     chosen: list[tuple[int, int]] = []
     taken = [False] * (len(text) + 1)
     for start, end in sorted(spans, key=lambda span: (span[0] - span[1], span[0])):
@@ -166,8 +107,17 @@ def find_mentions(text: str, names: list[Name]) -> list[Mention]:
     ]
 
 
+def _as_written(name: Name, found: str) -> bool:
+    """A short name (`UN`, `HTS`) counts only where the text writes it as the name does.
+
+    >>> _as_written(Name("un", "UN"), "UN"), _as_written(Name("un", "UN"), "un"), _as_written(Name("x", "Iran"), "IRAN")
+    (True, False, True)
+    """
+    return len(name.text.strip()) >= CASE_SENSITIVE_BELOW or found.split() == name.text.split()
+
+
 def _candidate_order(name: Name) -> tuple[str, int, str, str]:
-    return (name.entity, ("label", "alias", "metonym").index(name.kind), name.language, name.text)
+    return (name.entity, MENTIONED_KINDS.index(name.kind), name.language, name.text)
 
 
 # ------------------------------------------------------------------------------------------ the draft

@@ -19,13 +19,14 @@ the schema space `https://w3id.org/syria-kg/ontology#`.
 import difflib
 import html
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
 from kg.links import LINKS_GRAPH, WD, WIKIDATA_ID
+from kg.name_index import names_of
+from kg.names import normalise
 from kg.store import Store
 from kg.vocab import KG, RES
 
@@ -44,20 +45,6 @@ PROPERTIES = {
     "alias": ("other name", "Another name of the entity, in any language."),
 }
 CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$")
-
-
-def normalise(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name.
-
-    >>> normalise("  Hayʼat Tahrir al-Shām ")
-    'hayat tahrir al sham'
-    >>> normalise("Recep Tayyip Erdoğan") == normalise("recep tayyip erdogan")
-    True
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    kept = re.sub(r"[ʼ'’`‘\"]", "", kept)
-    return " ".join(re.sub(r"[\W_]+", " ", kept).split())
 
 
 @dataclass
@@ -97,7 +84,7 @@ class Index:
 
     @classmethod
     def from_store(cls, store: Store) -> "Index":
-        """Read actors, places, their names, types, links and locations from the store."""
+        """Actors and places with their types, links and locations; their names from the name index."""
         prefix = (
             f"PREFIX kg: <{KG._NS}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -145,23 +132,26 @@ class Index:
             prefix
             + f"""SELECT ?e ?p ?o WHERE {{
   VALUES ?e {{ {entities} }}
-  VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel kg:metonym rdfs:comment kg:locatedIn }}
+  VALUES ?p {{ rdfs:comment kg:locatedIn }}
   ?e ?p ?o
 }}"""
         ):
             record = records[_slug(row["e"]["value"])]
             predicate, value = row["p"]["value"], row["o"]["value"]
-            if predicate.endswith("altLabel"):
-                record.aliases.append(value)
-            elif predicate.endswith("metonym"):
-                record.metonyms.append(value)
-            elif predicate.endswith("comment"):
+            if predicate.endswith("comment"):
                 record.description = record.description or value
-            elif predicate.endswith("locatedIn"):
-                if value.startswith(str(RES)):
-                    record.located_in.add(_slug(value))
+            elif value.startswith(str(RES)):
+                record.located_in.add(_slug(value))
+        for name in sorted(names_of(store), key=lambda n: (n.kind != "prefLabel", n)):
+            record = records.get(_slug(name.entity))
+            if record is None:
+                continue
+            if name.kind == "alias":
+                record.aliases.append(name.text)
+            elif name.kind == "metonym":
+                record.metonyms.append(name.text)
             else:
-                record.labels.setdefault(row["o"].get("xml:lang", ""), value)
+                record.labels.setdefault(name.language, name.text)
         for row in store.select(
             f"""SELECT ?e ?item WHERE {{ GRAPH <{LINKS_GRAPH}> {{ VALUES ?e {{ {entities} }} ?e ?p ?item
   FILTER (STRSTARTS(STR(?item), "{WD}Q")) }} }}"""

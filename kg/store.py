@@ -25,12 +25,19 @@ from kg.errors import QueryError, StoreUnavailable, sparql_syntax_message
 from kg.formats import N_TRIPLES, RESULTS_JSON, by_media_type, named
 from kg.settings import Settings
 from kg.sparql_text import analyse
+from kg.text_search import expand_search
 
 SPARQL_JSON = RESULTS_JSON.media_type
 
 
 class Store(ABC):
-    """What the rest of the project needs from a store."""
+    """What the rest of the project needs from a store.
+
+    Every query passes through `expand_search` (the search service of kg/text_search.py), and every update
+    counts in `revision`, which the name index (kg/name_index.py) compares with the one it reflects.
+    """
+
+    revision: int = 0
 
     @abstractmethod
     def query_bytes(self, sparql: str, media_type: str = SPARQL_JSON) -> bytes:
@@ -165,7 +172,7 @@ class EmbeddedStore(Store):
         # With the union flag set, pyoxigraph ignores a query's own FROM / FROM NAMED (measured): keep them.
         options.setdefault("use_default_graph_as_union", not analyse(sparql).dataset_clause)
         try:
-            return self.ox.query(sparql, **options)
+            return self.ox.query(expand_search(sparql, self), **options)
         except SyntaxError as error:
             raise QueryError(sparql_syntax_message(error, sparql)) from error
 
@@ -174,6 +181,8 @@ class EmbeddedStore(Store):
             self.ox.update(sparql)
         except SyntaxError as error:
             raise QueryError(sparql_syntax_message(error, sparql)) from error
+        finally:
+            self.revision += 1
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = export_format(fmt, graph)
@@ -262,12 +271,15 @@ class RemoteStore(Store):
         return response
 
     def query_bytes(self, sparql: str, media_type: str = SPARQL_JSON) -> bytes:
-        form = {"query": sparql, **self._union_dataset(sparql)}
+        form = {"query": expand_search(sparql, self), **self._union_dataset(sparql)}
         return self._post(self.query_url, form, media_type).content  # type: ignore[arg-type]
 
     def update(self, sparql: str) -> None:
-        self._post(self.update_url, {"update": sparql}, "*/*")
-        self._graphs = None
+        try:
+            self._post(self.update_url, {"update": sparql}, "*/*")
+        finally:
+            self._graphs = None
+            self.revision += 1
 
     def _union_dataset(self, sparql: str) -> dict[str, list[str]]:
         """Protocol parameters that make the union of the named graphs the default graph, when needed."""
@@ -287,7 +299,7 @@ class RemoteStore(Store):
     ) -> "QueryAnswer":
         if base_iri and analyse(sparql).relative_iris:
             sparql = f"BASE <{base_iri}>\n{sparql}"  # the protocol has no base parameter
-        params: dict[str, Any] = {"query": sparql}
+        params: dict[str, Any] = {"query": expand_search(sparql, self)}
         if dataset is not None:
             params |= {"default-graph-uri": dataset.default_graphs, "named-graph-uri": dataset.named_graphs}
         else:

@@ -239,6 +239,9 @@ RES = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+# The SPARQL search service (kg/text_search.py, docs/search.md): the IRI SERVICE calls, and its properties.
+SEARCH_SERVICE = URIRef(BASE + "search")
+SEARCH = Namespace(BASE + "search#")
 
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 ENTITIES_GRAPH = URIRef(GRAPH + "entities")
@@ -296,6 +299,8 @@ __all__ = [
     "RELATION_TYPES",
     "RES",
     "RT",
+    "SEARCH",
+    "SEARCH_SERVICE",
     "SKOS",
     "TIME",
     "XSD",

@@ -4,62 +4,53 @@ from collections import defaultdict
 from typing import Any
 
 from api.pagedata.terms import (
-    LABEL_PROPS,
-    PREFIXES,
-    RES,
     kind_of,
     labels_of,
     local_name,
     pick_label,
     slug_of,
-    sparql_string,
     values,
 )
+from kg.name_index import MATCHES, PREDICATES, Match, names_of
 from kg.store import Store
 
 
 def search(store: Store, text: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Entities whose label, alias or metonym in any language contains `text` (case-insensitive), best first."""
-    needle = text.strip().lower()
-    if not needle:
-        return []
-    rows = store.select(
-        PREFIXES + "SELECT ?e ?p ?l WHERE { ?e ?p ?l "
-        "FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, kg:metonym) && isLiteral(?l) "
-        f"&& STRSTARTS(STR(?e), {sparql_string(RES)}) && CONTAINS(LCASE(STR(?l)), {sparql_string(needle)})) }}"
-    )
-    candidates: dict[str, tuple[int, str, str, str]] = {}
-    for row in rows:
-        iri, label, lang = row["e"]["value"], row["l"]["value"], row["l"].get("xml:lang", "")
-        low = label.lower()
-        rank = 0 if low == needle else 1 if low.startswith(needle) else 2
-        rank = rank * 2 + (0 if row["p"]["value"] in LABEL_PROPS else 1)
-        best = candidates.get(iri)
-        if best is None or (rank, label) < best[:2]:
-            candidates[iri] = (rank, label, lang, row["p"]["value"])
-    if not candidates:
-        return []
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(f"SELECT ?e ?t WHERE {{ VALUES ?e {{ {values(candidates)} }} ?e a ?t }}"):
-        types[row["e"]["value"]].add(local_name(row["t"]["value"]))
-    labels = labels_of(store, candidates)
-    hits = []
-    for iri, (rank, matched, lang, prop) in candidates.items():
-        kind = kind_of(types[iri])
-        if kind is None:
-            continue
-        label = pick_label(labels.get(iri, {})) or matched
-        hits.append(
-            {
-                "id": slug_of(iri),
-                "iri": iri,
-                "label": label,
-                "matched": matched,
-                "lang": lang,
-                "via": local_name(prop),
-                "kind": kind,
-                "rank": rank,
-            }
-        )
+    """Entities with a label, alias or metonym in any language holding the words of `text`, best first.
+
+    Names are compared as kg/names.py normalises them, through the store's name index: entities come in the
+    index's order (kg/name_index.py), and types are read a page at a time until `limit` nodes are found.
+    """
+
+    def rank(match: Match) -> int:  # exact 0, prefix 2, word start 4, inside 6, apart 8; +1 for other names
+        return list(MATCHES).index(match.match) * 2 + (0 if match.name.is_label else 1)
+
+    matches = names_of(store).search(text)
+    hits: list[dict[str, Any]] = []
+    for start in range(0, len(matches), 100):
+        page = {match.entity: match for match in matches[start : start + 100]}
+        types: dict[str, set[str]] = defaultdict(set)
+        for row in store.select(f"SELECT ?e ?t WHERE {{ VALUES ?e {{ {values(page)} }} ?e a ?t }}"):
+            types[row["e"]["value"]].add(local_name(row["t"]["value"]))
+        labels = labels_of(store, page)
+        for iri, match in page.items():
+            kind = kind_of(types[iri])
+            if kind is not None:
+                hits.append(
+                    {
+                        "id": slug_of(iri),
+                        "iri": iri,
+                        "label": pick_label(labels.get(iri, {})) or match.name.text,
+                        "matched": match.name.text,
+                        "lang": match.name.language,
+                        "via": local_name(PREDICATES[match.name.kind]),
+                        "kind": kind,
+                        "rank": rank(match),
+                    }
+                )
+        following = matches[start + 100 : start + 101]
+        last = hits[limit - 1]["rank"] if len(hits) >= limit else None  # the page order is the rank order
+        if last is not None and (not following or rank(following[0]) > last):
+            break
     hits.sort(key=lambda h: (h["rank"], h["label"].lower()))
     return hits[:limit]

@@ -2,6 +2,7 @@
 // (filters, date, focus), and gather the visible facts into edges. Pure functions, so the same state always
 // gives the same view (which is what makes a link reproduce it).
 
+import { normaliseName } from "./names.js";
 import { POLARITIES, STANCE_STYLES } from "./style.js";
 
 /** Index the /api/graph payload for fast filtering. */
@@ -276,14 +277,12 @@ export function neighbourhood(adjacency, start, hops) {
   return seen;
 }
 
-/** Fold accents and case so that "Turkiye" finds "Türkiye". */
-export function fold(text) {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-}
+/** Names as the server compares them (kg/names.py): "Turkiye" finds "Türkiye", "Assad" finds "al-Assad". */
+export const fold = normaliseName;
 
 /** Suggestions for a search text over labels (every language), aliases and metonyms; best first. */
 export function suggest(index, text, limit = 8) {
-  const needle = fold(text.trim());
+  const needle = fold(text);
   if (!needle) return [];
   const hits = [];
   for (const node of index.nodes.values()) {
@@ -295,7 +294,7 @@ export function suggest(index, text, limit = 8) {
     for (const candidate of candidates) {
       const folded = fold(candidate.text);
       const at = folded.indexOf(needle);
-      if (at < 0) continue;
+      if (!needle.split(" ").every((word) => folded.includes(word))) continue;
       const rank = (folded === needle ? 0 : at === 0 ? 1 : 2) * 2 + (candidate.via === "label" ? 0 : 1);
       if (!best || rank < best.rank) best = { ...candidate, rank };
     }
