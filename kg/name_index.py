@@ -21,13 +21,19 @@ import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kg.names import normalise, words
 from kg.vocab import ENTITIES_GRAPH, GRAPH, KG, RDFS, RES, SKOS
 
-if TYPE_CHECKING:
-    from kg.store import Store
+
+class NamedStore(Protocol):
+    """What the index reads of a store: kg.store.Store, not imported (the store runs the search service)."""
+
+    revision: int
+
+    def open_query(self, sparql: str, **options: Any) -> Any: ...
+
 
 #: The properties that name a node, and the kind of name each gives.
 PREDICATES = {
@@ -279,7 +285,7 @@ _SCAN = f"""SELECT ?entity ?predicate ?name ?graph WHERE {{
 _STATEMENTS = f"SELECT ?statement WHERE {{ ?statement a <{KG.Statement}> }}"
 
 
-def store_names(store: "Store") -> set[Name]:
+def store_names(store: "NamedStore") -> set[Name]:
     """Every label, alias and metonym of the store's nodes (IRIs under `res:`), with the graph that holds it."""
     statements = {row[0].value for row in _rows(store, _STATEMENTS)}
     return {
@@ -289,7 +295,7 @@ def store_names(store: "Store") -> set[Name]:
     }
 
 
-def _rows(store: "Store", query: str) -> list[Any]:
+def _rows(store: "NamedStore", query: str) -> list[Any]:
     answer = store.open_query(query, form="SELECT")
     try:
         return list(answer.rows)
@@ -305,7 +311,7 @@ class _Tracked:
         self.revision: int | None = None
         self.lock = threading.Lock()
 
-    def current(self, store: "Store") -> NameIndex:
+    def current(self, store: "NamedStore") -> NameIndex:
         if self.revision != store.revision:
             with self.lock:
                 seen = store.revision  # read first: an update during the scan makes the next call scan again
@@ -315,11 +321,11 @@ class _Tracked:
         return self.index
 
 
-_TRACKED: "weakref.WeakKeyDictionary[Store, _Tracked]" = weakref.WeakKeyDictionary()
+_TRACKED: "weakref.WeakKeyDictionary[NamedStore, _Tracked]" = weakref.WeakKeyDictionary()
 _TRACKED_LOCK = threading.Lock()
 
 
-def names_of(store: "Store") -> NameIndex:
+def names_of(store: "NamedStore") -> NameIndex:
     """The index of `store`'s names, brought up to date with every update applied through this store object.
 
     The first call reads every name (about 25,000 at a million triples: under a second); after an update the

@@ -27,17 +27,13 @@ through `kg query`, `/sparql` and every other query the project runs. Documented
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.name_index import Match, names_of
+from kg.name_index import Match, NamedStore, names_of
 from kg.sparql_text import Token, _token_iri, analyse, tokens
 from kg.vocab import SEARCH, SEARCH_SERVICE
-
-if TYPE_CHECKING:
-    from kg.store import Store
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
@@ -70,7 +66,7 @@ class SearchRequest:
         return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {' '.join(rows)} }}"
 
 
-def expand_search(sparql: str, store: "Store") -> str:
+def expand_search(sparql: str, store: NamedStore) -> str:
     """The query with each search block replaced by the entities it finds; other queries unchanged."""
     if "SERVICE" not in sparql.upper():
         return sparql
