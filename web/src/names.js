@@ -4,7 +4,7 @@
 
 const APOSTROPHES = "'’‘‛ʼʻʾʿ`´′";
 const POSSESSIVE = new RegExp(`[${APOSTROPHES}][sS](?![\\p{L}\\p{N}])`, "gu");
-const VARIANTS = { "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ς": "σ" };
+const VARIANTS = { ٱ: "ا", ى: "ي", ة: "ه", ی: "ي", ک: "ك", ς: "σ" };
 const ARTICLES = new Set(["al", "el"]);
 const folded = new Map();
 
