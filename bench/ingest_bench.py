@@ -49,8 +49,7 @@ import pyoxigraph as ox
 import pyshacl
 import yaml
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import Graph, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -403,20 +402,6 @@ def _cited_evidence(store: EmbeddedStore) -> ox.Quad:
     return ox.Quad(row["e"], ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KG.Evidence)), row["g"])
 
 
-def result_keys(report: ValidationReport) -> set[tuple[str, ...]]:
-    """The results of a report, comparable across checks: focus node, constraint, path, value, and the shape
-    (its message for a property shape, whose node is blank). The report's Turtle renames blank nodes."""
-    graph = Graph().parse(data=report.turtle, format="turtle") if report.turtle else Graph()
-    keys = set()
-    for result in graph.objects(None, SH.result):
-        fields = [graph.value(result, f) for f in (SH.focusNode, SH.sourceConstraintComponent, SH.resultPath)]
-        shape = graph.value(result, SH.sourceShape)
-        named = shape if isinstance(shape, URIRef) else graph.value(result, SH.resultMessage)
-        terms = (*fields, graph.value(result, SH.value), named)
-        keys.add(tuple("[blank node]" if isinstance(term, BNode) else str(term) for term in terms))
-    return keys
-
-
 # ------------------------------------------------------------------------------------------ timing
 
 
@@ -515,10 +500,10 @@ def run(args: argparse.Namespace, sources: int, entities: int, work: Path) -> No
         report = function()
         result["verdicts"][case.name][name] = {
             "conforms": report.conforms,
-            "results": sorted(result_keys(report)),
+            "results": sorted(report.result_keys()),
         }
         print(
-            f"{case.name} / {name}: conforms {report.conforms}, {len(result_keys(report))} results",
+            f"{case.name} / {name}: conforms {report.conforms}, {len(report.result_keys())} results",
             flush=True,
         )
 
@@ -563,7 +548,7 @@ def run(args: argparse.Namespace, sources: int, entities: int, work: Path) -> No
         full.append({"wall": wall, "cpu": cpu})
         result["verdicts"][case.name]["full"] = {
             "conforms": report.conforms,
-            "results": sorted(result_keys(report)),
+            "results": sorted(report.result_keys()),
         }
         print(f"full, {case.name}: {wall:.1f} s, {cpu:.1f} s CPU (conforms: {report.conforms})", flush=True)
         whole -= add_triples(Graph(), (q.triple for q in added))

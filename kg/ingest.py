@@ -36,15 +36,13 @@ from kg.vocab import (
     ONTOLOGY_GRAPH,
     RES,
     source_graph,
+    sparql_prefixes,
 )
 from kg.write_check import Delta, delta_update
 
 SOFTWARE = RES["software/syria-kg"]
 SOURCE_GRAPHS = f"{GRAPH}source/"
-PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+PREFIXES = sparql_prefixes("kg", "rdfs", "skos")
 
 
 # ------------------------------------------------------------------------------------------ the index

@@ -18,16 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.store import Store
-from kg.vocab import DCTERMS, KG, OA, PROV, RDFS, RES, SKOS
+from kg.vocab import KG, RDFS, SKOS, sparql_prefixes
 
-PREFIXES = f"""PREFIX kg: <{KG}>
-PREFIX res: <{RES}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX prov: <{PROV}>
-PREFIX oa: <{OA}>
-PREFIX dcterms: <{DCTERMS}>
-"""
+PREFIXES = sparql_prefixes("kg", "res", "rdfs", "skos", "prov", "oa", "dcterms")
 CLASSES_QUERY = (
     PREFIXES
     + "SELECT DISTINCT ?resource ?class WHERE { ?resource a ?class FILTER(STRSTARTS(STR(?class), STR(kg:))) }"

@@ -11,12 +11,9 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
 
-PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+PREFIXES = sparql_prefixes("kg", "owl", "rdfs")
 
 DERIVE = f"""{PREFIXES}
 INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import SH
 
 from kg.rdfio import parse_turtle_files
 
@@ -22,6 +23,21 @@ class ValidationReport:
     conforms: bool
     text: str
     turtle: str
+
+    def result_keys(self) -> set[tuple[str, ...]]:
+        """The results, comparable across validations: focus node, constraint, path, value, and the shape (its
+        message for a property shape, whose node is blank). Blank nodes are renamed by the Turtle: all alike."""
+        graph = Graph().parse(data=self.turtle, format="turtle") if self.turtle else Graph()
+        keys = set()
+        for result in graph.objects(None, SH.result):
+            fields = [
+                graph.value(result, f) for f in (SH.focusNode, SH.sourceConstraintComponent, SH.resultPath)
+            ]
+            shape = graph.value(result, SH.sourceShape)
+            named = shape if isinstance(shape, URIRef) else graph.value(result, SH.resultMessage)
+            terms = (*fields, graph.value(result, SH.value), named)
+            keys.add(tuple("[blank node]" if isinstance(term, BNode) else str(term) for term in terms))
+        return keys
 
 
 def load_shapes(shapes_dir: Path, *, ontology_terms: bool = False) -> Graph:

@@ -277,6 +277,17 @@ PREFIXES = {
     "xsd": XSD,
 }
 
+
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for a SPARQL text, one per name, from the table above (the one place namespaces live).
+
+    >>> print(sparql_prefixes("kg", "rdfs"), end="")
+    PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    """
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
 __all__ = [
     "BASE",
     "DCTERMS",
@@ -305,4 +316,5 @@ __all__ = [
     "TIME",
     "XSD",
     "source_graph",
+    "sparql_prefixes",
 ]

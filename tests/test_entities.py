@@ -10,12 +10,11 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from app_client import client_for
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from api.deps import app_settings, app_store
-from api.main import app
 from api.negotiation import negotiate
 from api.routers.entities import FORMATS
 from kg.settings import Settings
@@ -24,17 +23,6 @@ from kg.store import EmbeddedStore
 RES = "https://w3id.org/syria-kg/id/"
 KG = "https://w3id.org/syria-kg/ontology#"
 MARKUP_LABEL = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>Markup & Co'
-
-
-def client_for(store: EmbeddedStore, settings: Settings) -> Iterator[TestClient]:
-    """A TestClient on the real app whose store and settings are the given ones (no lifespan, no build)."""
-    app.dependency_overrides[app_store] = lambda: store
-    app.dependency_overrides[app_settings] = lambda: settings
-    try:
-        yield TestClient(app)
-    finally:
-        app.dependency_overrides.pop(app_store, None)
-        app.dependency_overrides.pop(app_settings, None)
 
 
 @pytest.fixture(scope="module")

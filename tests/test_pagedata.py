@@ -6,10 +6,9 @@ application's one error handler answers them 404 and 400, in JSON or plain text 
 from collections.abc import Iterator
 
 import pytest
+from app_client import client_for
 from fastapi.testclient import TestClient
 
-from api.deps import app_settings, app_store
-from api.main import app
 from api.pagedata.facts import entity_by_id, statement_by_id
 from kg.errors import InputError, NotInGraph
 from kg.settings import Settings
@@ -18,13 +17,7 @@ from kg.store import EmbeddedStore
 
 @pytest.fixture(scope="module")
 def client(store: EmbeddedStore, settings: Settings) -> Iterator[TestClient]:
-    app.dependency_overrides[app_store] = lambda: store
-    app.dependency_overrides[app_settings] = lambda: settings
-    try:
-        yield TestClient(app)
-    finally:
-        app.dependency_overrides.pop(app_store, None)
-        app.dependency_overrides.pop(app_settings, None)
+    yield from client_for(store, settings)
 
 
 def test_the_data_layer_says_what_the_graph_does_not_hold(store: EmbeddedStore, settings: Settings) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from kg.build import load_ontology
@@ -75,20 +75,6 @@ def check(settings: Settings) -> DeltaCheck:
     return DeltaCheck(load_shapes(settings.shapes_dir), load_ontology(settings))
 
 
-def result_keys(report: ValidationReport) -> set[tuple[str, ...]]:
-    """Results comparable across validations: focus node, constraint, path, value, and the shape (its message
-    for a property shape, whose node is blank). Blank nodes are renamed by the report's Turtle: all alike."""
-    graph = Graph().parse(data=report.turtle, format="turtle") if report.turtle else Graph()
-    keys = set()
-    for result in graph.objects(None, SH.result):
-        fields = [graph.value(result, f) for f in (SH.focusNode, SH.sourceConstraintComponent, SH.resultPath)]
-        shape = graph.value(result, SH.sourceShape)
-        named = shape if isinstance(shape, URIRef) else graph.value(result, SH.resultMessage)
-        terms = (*fields, graph.value(result, SH.value), named)
-        keys.add(tuple("[blank node]" if isinstance(term, BNode) else str(term) for term in terms))
-    return keys
-
-
 def full_validation(dataset: ox.Store, check: DeltaCheck, ontology: Graph) -> ValidationReport:
     """pySHACL on every data graph of `dataset`, as `kg build` validates."""
     quads = (
@@ -115,11 +101,11 @@ def test_the_delta_check_finds_what_full_validation_finds(
     full = full_validation(trial.scratch, check, load_ontology(settings))
     incremental = check.check(DatasetState(trial.scratch), delta)
     assert incremental.conforms == full.conforms
-    assert result_keys(incremental) == result_keys(full), incremental.text
+    assert incremental.result_keys() == full.result_keys(), incremental.text
     assert full.conforms == case.startswith("a valid change")  # a planted error is real
     if not delta.removed:  # what `kg ingest` runs: the store without the change, the change beside it
         before_commit = check.check(StoreState(store, delta), delta)
-        assert result_keys(before_commit) == result_keys(full)
+        assert before_commit.result_keys() == full.result_keys()
 
 
 @pytest.mark.parametrize("fixture", DATA_FIXTURES, ids=[p.stem for p in DATA_FIXTURES])
@@ -132,7 +118,7 @@ def test_every_shape_fixture_added_to_an_empty_store_is_judged_as_in_full(
     dataset.extend(delta.added)
     full = validate(graph, check.shapes, load_ontology(settings))
     incremental = check.check(DatasetState(dataset), delta)
-    assert (incremental.conforms, result_keys(incremental)) == (full.conforms, result_keys(full))
+    assert (incremental.conforms, incremental.result_keys()) == (full.conforms, full.result_keys())
 
 
 def test_ingest_and_writes_read_the_same_nodes_and_triples(
@@ -250,5 +236,5 @@ def test_shapes_beyond_the_project_s_are_judged_as_in_full(update: str) -> None:
     full = validate(add_triples(Graph(), (q.triple for q in tried.scratch)), shapes)
     incremental = other.check(DatasetState(tried.scratch), delta)
     assert not full.conforms
-    assert result_keys(incremental) == result_keys(full), incremental.text
+    assert incremental.result_keys() == full.result_keys(), incremental.text
     tried.discard()

@@ -16,6 +16,7 @@ from rdflib.namespace import SH
 from kg import vocab
 from kg.errors import InputError
 from kg.store import Store
+from kg.vocab import sparql_prefixes
 
 BASE = vocab.BASE
 RES = str(vocab.RES)
@@ -30,15 +31,7 @@ PROV = str(vocab.PROV)
 DCTERMS = str(vocab.DCTERMS)
 OWL = str(vocab.OWL)
 
-PREFIXES = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <{vocab.RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX oa: <{OA}>
-PREFIX prov: <{PROV}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX owl: <{OWL}>
-"""
+PREFIXES = sparql_prefixes("kg", "rdf", "rdfs", "skos", "oa", "prov", "dcterms", "owl")
 # Node kinds of the alliance view, first match wins (a state is also a country: it is shown as a state).
 # `shown` is the default of the kind filter: the alliance view is about actors.
 KINDS: list[tuple[str, str, tuple[str, ...], bool]] = [
