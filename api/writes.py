@@ -1,10 +1,10 @@
 """Safe writes: a bearer token, one write at a time, SHACL on the change, one transaction or nothing.
 
 Every SPARQL update and Graph Store write goes through `Writer.write`: it takes the write lock, tries the
-operation on a private copy of the store (kg/write_check.py), validates the nodes whose validation the change
-may change (kg/shacl_delta.py, as `kg ingest` does), and applies the change to the real store as one SPARQL
-update. A write that breaks a shape is refused with 422 and
-the SHACL report, and the store is exactly as before. Reads never wait for writes.
+operation on a private copy of the store (kg/write_check.py), validates the change with the incremental SHACL
+check `kg ingest` uses too (kg/shacl_delta.py), and applies it to the real store as one SPARQL update. A write
+that breaks a shape is refused with 422 and the SHACL report, and the store is exactly as before. Reads never
+wait for writes.
 
 Authorisation (RFC 6750): without `write_token` in the settings writes are refused (403); with it, a request
 needs `Authorization: Bearer <token>` (401 when missing or wrong). Reads stay open.
@@ -72,7 +72,7 @@ class Writer:
         self.on_commit: Callable[[], None] = lambda: None
 
     def delta_check(self) -> DeltaCheck:
-        """The data shapes and the ontology's class hierarchy, read from the files once."""
+        """The check of a change: the data shapes and the ontology, read from the files once."""
         if self._check is None:
             ontology = load_ontology(self.settings) if self.settings.ontology_dir.is_dir() else None
             self._check = DeltaCheck(load_shapes(self.settings.shapes_dir), ontology)

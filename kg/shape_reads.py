@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -196,9 +196,7 @@ def _target_shapes(shapes: Graph) -> list[Node]:
 
 def _is_class(graph: Graph, node: Node) -> bool:
     """A shape that is also a class targets its instances (implicit class target)."""
-    return bool(
-        {RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")} & set(graph.objects(node, RDF.type))
-    )
+    return bool({RDFS.Class, OWL.Class} & set(graph.objects(node, RDF.type)))
 
 
 def _type_step(step: Step) -> None:
