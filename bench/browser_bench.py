@@ -37,6 +37,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import sync_playwright
 
+from kg import vocab
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # processes.py: the start-and-wait helpers shared with the tests
 
@@ -71,7 +73,7 @@ def synthetic_payload(vocabulary: dict[str, Any], nodes: int, edges: int, seed: 
         node_list.append(
             {
                 "id": f"actor-{i}",
-                "iri": f"https://w3id.org/syria-kg/id/actor-{i}",
+                "iri": f"{vocab.RES}actor-{i}",
                 "kind": KINDS[i % len(KINDS)],
                 "types": ["Actor"],
                 "labels": {"en": f"Actor {i}", "fr": f"Acteur {i}", "ar": f"فاعل {i}"},

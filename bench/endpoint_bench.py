@@ -58,6 +58,8 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from kg.vocab import sparql_prefixes
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))  # processes.py: the start-and-wait helpers shared with the tests
@@ -74,11 +76,7 @@ KINDS = ("label search", "allies at a date", "two-hop", "aggregation", "CONSTRUC
 SERVERS = ("ours", "oxigraph", "rdflib")
 SERVER_LABELS = {"ours": "ours (api.main)", "oxigraph": "oxigraph serve", "rdflib": "rdflib-endpoint"}
 WRITE_TOKEN = "endpoint-bench-token"
-PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = sparql_prefixes("kg", "rdfs", "skos", "xsd")
 
 # ------------------------------------------------------------------------------------------------ queries
 # Anchors share the relation's basic graph pattern (docs/findings.md); every pattern of a UNION branch is

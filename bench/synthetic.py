@@ -41,14 +41,17 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg import vocab
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 3  # bump when the output changes, so that cached files are rebuilt
 
-BASE = "https://w3id.org/syria-kg/"
-KG = BASE + "ontology#"
-RT = BASE + "relation-type/"
-RES = BASE + "id/"
-GRAPH = BASE + "graph/"
+# Plain strings of kg/vocab.py's namespaces: the generator writes millions of terms by concatenation.
+BASE = vocab.BASE
+KG = str(vocab.KG)
+RT = str(vocab.RT)
+RES = str(vocab.RES)
+GRAPH = str(vocab.GRAPH)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -46,6 +46,8 @@ from typing import Any
 
 import httpx
 
+from kg import vocab
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -53,16 +55,12 @@ import endpoint_bench as eb  # noqa: E402
 import synthetic  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "text-search.md"
-RES = "https://w3id.org/syria-kg/id/"
-STATEMENT = "https://w3id.org/syria-kg/ontology#Statement"
-PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX search: <https://w3id.org/syria-kg/search#>
-"""
+RES = str(vocab.RES)
+STATEMENT = str(vocab.KG.Statement)
+PREFIXES = vocab.sparql_prefixes("kg", "rdfs", "skos") + f"PREFIX search: <{vocab.SEARCH}>\n"
 QUERIES = {
     "service, all": """SELECT ?entity ?score WHERE {{
-  SERVICE <https://w3id.org/syria-kg/search> {{ ?entity search:query "{term}" ; search:score ?score ; search:limit 10000 }}
+  SERVICE <{service}> {{ ?entity search:query "{term}" ; search:score ?score ; search:limit 10000 }}
 }}""",
     "CONTAINS, all": """SELECT DISTINCT ?entity WHERE {{
   VALUES ?property {{ rdfs:label skos:prefLabel skos:altLabel kg:metonym }}
@@ -70,7 +68,7 @@ QUERIES = {
   FILTER (CONTAINS(LCASE(STR(?label)), "{term}"))
 }}""",
     "service, top 20": """SELECT ?entity ?score WHERE {{
-  SERVICE <https://w3id.org/syria-kg/search> {{ ?entity search:query "{term}" ; search:score ?score ; search:limit 20 }}
+  SERVICE <{service}> {{ ?entity search:query "{term}" ; search:score ?score ; search:limit 20 }}
 }}""",
     "CONTAINS, LIMIT 20": """SELECT ?entity ?label WHERE {{
   VALUES ?property {{ rdfs:label skos:prefLabel skos:altLabel kg:metonym }}
@@ -97,7 +95,12 @@ TARGET_RATIO = 50.0
 
 
 def cases(form: str, terms: list[str]) -> list[eb.Case]:
-    return [eb.Case(form, PREFIXES + QUERIES[form].format(term=term), eb.SPARQL_JSON) for term in terms]
+    return [
+        eb.Case(
+            form, PREFIXES + QUERIES[form].format(term=term, service=vocab.SEARCH_SERVICE), eb.SPARQL_JSON
+        )
+        for term in terms
+    ]
 
 
 @dataclass

@@ -12,16 +12,23 @@ from rdflib import Graph, URIRef
 
 from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.consistency import ConsistencyReport, find_java, require_consistency
-from kg.enrich import ENRICHMENT_GRAPH, kept_enrichment
+from kg.enrich import kept_enrichment
 from kg.errors import ValidationFailed
 from kg.history import record_activity
-from kg.links import LINKS_GRAPH, compile_links
+from kg.links import compile_links
 from kg.rdfio import from_oxigraph, parse_turtle_files, to_oxigraph
 from kg.reasoning import derive_and_infer
 from kg.settings import Settings
 from kg.store import Store
 from kg.validate import ValidationReport, load_shapes, validate
-from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import (
+    DERIVED_GRAPH,
+    ENRICHMENT_GRAPH,
+    HISTORY_GRAPH,
+    INFERRED_GRAPH,
+    LINKS_GRAPH,
+    ONTOLOGY_GRAPH,
+)
 
 Step = Callable[[str], None]
 

@@ -30,10 +30,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import Inconsistent, ReasonerUnavailable
-from kg.vocab import PREFIXES
+from kg.vocab import CONSISTENCY_CHECK, PREFIXES
 
 JAVA_FALLBACK = Path("/usr/bin/java")  # Debian's alternatives link, for a PATH without /usr/bin
-CHECK_ONTOLOGY_IRI = "https://w3id.org/syria-kg/consistency-check"
+CHECK_ONTOLOGY_IRI = str(CONSISTENCY_CHECK)
 NOT_CLASSES = {OWL.NamedIndividual, OWL.Thing}
 
 

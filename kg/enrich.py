@@ -20,12 +20,11 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.links import LINKS_GRAPH, WD, WDT, bind_prefixes
+from kg.links import WD, WDT, bind_prefixes
 from kg.store import Store
-from kg.vocab import GEO, GRAPH, KG, RES
+from kg.vocab import ENRICHMENT_GRAPH, GEO, KG, LINKS_GRAPH, RES
 from kg.wikidata import WikidataAnswer, WikidataClient
 
-ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")
 # Declared here: some rdflib releases spell WGS84 with https, which is wrong (docs/findings.md).
 WGS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 POINT = re.compile(r"^\s*Point\(\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s+(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s*\)\s*$")

@@ -31,9 +31,8 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD, DefinedNamespace
 from kg.analytics import ALGORITHM, Analysis, Options, Record, Span, Tie, actor_slug, analyse_network, network
 from kg.errors import InputError
 from kg.store import Store
-from kg.vocab import BASE, GRAPH, KG, RES
+from kg.vocab import ANALYTICS_GRAPH, BASE, KG, RES
 
-ANALYTICS_GRAPH = URIRef(GRAPH + "analytics")
 QUOTE_CHARS = 300
 
 

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import __version__
 from kg.store import Store
-from kg.vocab import DCTERMS, HISTORY_GRAPH, KG, PROV, RDF, RDFS, RES, XSD
+from kg.vocab import DCTERMS, HISTORY_GRAPH, KG, PROV, RDF, RDFS, RES, XSD, sparql_prefixes
 
 SOFTWARE = RES["software/syria-kg"]
 
@@ -46,8 +46,7 @@ def record_activity(
 
 def history(store: Store) -> list[dict[str, str]]:
     """Every recorded ingest, retraction and build, oldest first."""
-    query = f"""PREFIX prov: <http://www.w3.org/ns/prov#>
-    PREFIX kg: <https://w3id.org/syria-kg/ontology#>
+    query = f"""{sparql_prefixes("prov", "kg")}
     SELECT ?when ?kind ?label (GROUP_CONCAT(?file; separator=", ") AS ?files) WHERE {{
       GRAPH <{HISTORY_GRAPH}> {{
         ?a a prov:Activity ; prov:endedAtTime ?when ; kg:activityKind ?kind ; <{RDFS.label}> ?label .

@@ -81,6 +81,7 @@ from kg.ingest import IngestReport, index_from_store, ingest
 from kg.quotes import find_all
 from kg.settings import Settings
 from kg.store import Store
+from kg.vocab import RES, sparql_prefixes
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -297,7 +298,7 @@ class Gazetteer:
         """Ids and names from `kg.ingest.index_from_store`, classes and place/actor groups by one query."""
         gazetteer = cls(index_from_store(store))
         for row in store.select(_TYPES_QUERY):
-            slug = row["x"]["value"].removeprefix("https://w3id.org/syria-kg/id/")
+            slug = row["x"]["value"].removeprefix(str(RES))
             gazetteer.classes[slug].add(row["type"]["value"].rsplit("#", 1)[-1])
             if "group" in row:
                 gazetteer.groups[slug].add(row["group"]["value"].rsplit("#", 1)[-1])
@@ -310,13 +311,11 @@ class Gazetteer:
         )
 
 
-_TYPES_QUERY = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?x ?type ?group WHERE {
+_TYPES_QUERY = f"""{sparql_prefixes("kg", "rdfs")}SELECT DISTINCT ?x ?type ?group WHERE {{
   ?x a ?type .
-  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/") && STRSTARTS(STR(?type), STR(kg:)))
-  OPTIONAL { VALUES ?group { kg:Place kg:Actor } ?type rdfs:subClassOf* ?group }
-}"""
+  FILTER (STRSTARTS(STR(?x), "{RES}") && STRSTARTS(STR(?type), STR(kg:)))
+  OPTIONAL {{ VALUES ?group {{ kg:Place kg:Actor }} ?type rdfs:subClassOf* ?group }}
+}}"""
 
 
 # ------------------------------------------------------------------------------------------ CSV rows

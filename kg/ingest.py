@@ -35,13 +35,13 @@ from kg.vocab import (
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     RES,
+    SOURCE_GRAPHS,
     source_graph,
     sparql_prefixes,
 )
 from kg.write_check import Delta, delta_update
 
 SOFTWARE = RES["software/syria-kg"]
-SOURCE_GRAPHS = f"{GRAPH}source/"
 PREFIXES = sparql_prefixes("kg", "rdfs", "skos")
 
 
@@ -70,14 +70,14 @@ def index_from_store(store: Store) -> Index:
 
 
 # Ids and names come from the authored graphs only (entities and sources), not from links, analytics or history.
-_AUTHORED = """FILTER (?g = <https://w3id.org/syria-kg/graph/entities>
-          || STRSTARTS(STR(?g), "https://w3id.org/syria-kg/graph/source/"))"""
+_AUTHORED = f"""FILTER (?g = <{ENTITIES_GRAPH}>
+          || STRSTARTS(STR(?g), "{SOURCE_GRAPHS}"))"""
 _IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
   GRAPH ?g {{ ?x a ?type }} {_AUTHORED}
-  FILTER (STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/"))
+  FILTER (STRSTARTS(STR(?x), "{RES}"))
   BIND (IF(?type = kg:Statement, "statement", IF(?type = kg:Quantity, "quantity",
         IF(EXISTS {{ ?type rdfs:subClassOf* kg:Event }}, "event",
-        IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "https://w3id.org/syria-kg/id/time/"),
+        IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "{RES}time/"),
            "", "entity")))) AS ?kind)
   FILTER (?kind != "")
 }}"""

@@ -20,7 +20,6 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
 from kg.links import (
-    LINKS_GRAPH,
     RELATIONS,
     WD,
     WIKIDATA_ID,
@@ -31,7 +30,7 @@ from kg.links import (
     link_node,
 )
 from kg.store import Store
-from kg.vocab import KG, RES
+from kg.vocab import KG, LINKS_GRAPH, RES
 from kg.wikidata import WikidataClient
 
 # Wikidata classes used as kind constraints, each checked in a stored public page (docs/linking.md): human (Q5),

@@ -35,9 +35,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
-from kg.vocab import GRAPH, RES
+from kg.vocab import RES
 
-LINKS_GRAPH = URIRef(GRAPH + "links")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 DBR = Namespace("http://dbpedia.org/resource/")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kg.names import normalise, words
-from kg.vocab import ENTITIES_GRAPH, GRAPH, KG, RDFS, RES, SKOS
+from kg.vocab import ENTITIES_GRAPH, KG, RDFS, RES, SKOS, SOURCE_GRAPHS
 
 
 class NamedStore(Protocol):
@@ -44,7 +44,6 @@ PREDICATES = {
 }
 KINDS = {iri: kind for kind, iri in PREDICATES.items()}
 LABEL_KINDS = frozenset({"label", "prefLabel"})
-SOURCE_GRAPHS = f"{GRAPH}source/"
 #: How a name matches a search, best first, and the score each match gives to a label (other names get
 #: `OTHER_NAME_PENALTY` less): the whole name, its beginning, the beginning of one of its words, inside a word,
 #: or every searched word somewhere in the name but not side by side.

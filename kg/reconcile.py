@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
-from kg.links import LINKS_GRAPH, WD, WIKIDATA_ID
+from kg.links import WD, WIKIDATA_ID
 from kg.name_index import names_of
 from kg.names import normalise
 from kg.store import Store
-from kg.vocab import KG, RES
+from kg.vocab import KG, LINKS_GRAPH, RES
 
 IDENTIFIER_SPACE = str(RES)
 SCHEMA_SPACE = str(KG._NS)

@@ -243,11 +243,19 @@ GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 SEARCH_SERVICE = URIRef(BASE + "search")
 SEARCH = Namespace(BASE + "search#")
 
+# The shapes of ontology/shapes/ (`shape:`), and the ontology IRI HermiT's check loads the graph under.
+SHAPE = Namespace(BASE + "shape/")
+CONSISTENCY_CHECK = URIRef(BASE + "consistency-check")
+
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 ENTITIES_GRAPH = URIRef(GRAPH + "entities")
 DERIVED_GRAPH = URIRef(GRAPH + "derived")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
 HISTORY_GRAPH = URIRef(GRAPH + "history")
+LINKS_GRAPH = URIRef(GRAPH + "links")  # verified links to Wikidata (kg/links.py)
+ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")  # facts fetched for linked entities (kg/enrich.py)
+ANALYTICS_GRAPH = URIRef(GRAPH + "analytics")  # results of `kg blocs --write` (kg/exports.py)
+SOURCE_GRAPHS = GRAPH + "source/"  # the start of every source graph's IRI
 
 
 def source_graph(source_id: str) -> URIRef:
@@ -256,7 +264,7 @@ def source_graph(source_id: str) -> URIRef:
     >>> source_graph("000_abc")
     rdflib.term.URIRef('https://w3id.org/syria-kg/graph/source/000_abc')
     """
-    return URIRef(f"{GRAPH}source/{source_id}")
+    return URIRef(SOURCE_GRAPHS + source_id)
 
 
 PREFIXES = {
@@ -289,9 +297,12 @@ def sparql_prefixes(*names: str) -> str:
 
 
 __all__ = [
+    "ANALYTICS_GRAPH",
     "BASE",
+    "CONSISTENCY_CHECK",
     "DCTERMS",
     "DERIVED_GRAPH",
+    "ENRICHMENT_GRAPH",
     "ENTITIES_GRAPH",
     "FOAF",
     "GEO",
@@ -299,6 +310,7 @@ __all__ = [
     "HISTORY_GRAPH",
     "INFERRED_GRAPH",
     "KG",
+    "LINKS_GRAPH",
     "OA",
     "ONTOLOGY_GRAPH",
     "ORG",
@@ -312,7 +324,9 @@ __all__ = [
     "RT",
     "SEARCH",
     "SEARCH_SERVICE",
+    "SHAPE",
     "SKOS",
+    "SOURCE_GRAPHS",
     "TIME",
     "XSD",
     "source_graph",

@@ -38,10 +38,10 @@ from kg.link_review import (
     store_slugs,
     write_review,
 )
-from kg.links import LINKS_GRAPH, WD, WDT, compile_links, is_wellformed_link_iri, linked_targets
+from kg.links import WD, WDT, compile_links, is_wellformed_link_iri, linked_targets
 from kg.settings import get_settings
 from kg.store import EmbeddedStore
-from kg.vocab import RES
+from kg.vocab import LINKS_GRAPH, RES
 from kg.wikidata import EndpointUnavailable, WikidataClient
 
 UA = "syria-kg-tests/1.0 (test suite; no network)"

@@ -23,10 +23,10 @@ from test_linking import wikidata  # noqa: F401  (the fixture endpoint, asked fo
 from api.routers.browser import DIST_DIR
 from kg.cli.common import opened_store
 from kg.enrich import ENRICHMENT_GRAPH, WGS, coordinates, enrich, kept_enrichment, map_point
-from kg.links import LINKS_GRAPH, WD
+from kg.links import WD
 from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore
-from kg.vocab import RES
+from kg.vocab import LINKS_GRAPH, RES
 from kg.wikidata import WikidataAnswer
 
 WHEN = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

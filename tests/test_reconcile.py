@@ -16,10 +16,11 @@ from fastapi.testclient import TestClient
 
 from api.routers.reconcile import router
 from kg.link_review import store_slugs
-from kg.links import LINKS_GRAPH, compile_links
+from kg.links import compile_links
 from kg.reconcile import BATCH_SIZE, IDENTIFIER_SPACE, SCHEMA_SPACE, Index, normalise
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from kg.vocab import LINKS_GRAPH
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ The import graph is read from the source with `ast` (nothing is imported), count
 inside functions alike: a function-level import still makes one module depend on the other. Checked: no cycle
 among the modules of both packages; `kg` never imports `api`; no router imports another router (what two
 routers share lives in a non-router module of `api/`); the service layer (`kg`, `api/pagedata/`) imports no web
-framework, so that a data helper cannot take a request or raise an HTTP exception.
+framework, so that a data helper cannot take a request or raise an HTTP exception. And namespaces live in one
+place: no module of `kg/`, `api/` or `bench/` but `kg/vocab.py` spells the project's base IRI in its code.
 """
 
 import ast
@@ -12,11 +13,15 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.vocab import BASE
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("kg", "api")
 ROUTERS = "api.routers"
 SERVICE_LAYER = ("kg", "api.pagedata")  # data access: no requests, no responses, no HTTP exceptions
 HTTP_LIBRARIES = ("fastapi", "starlette")
+VOCABULARY = ROOT / "kg" / "vocab.py"
+CODE_FOLDERS = ("kg", "api", "bench")  # where IRIs are built; tests may spell out the IRIs they expect
 
 
 def module_name(path: Path) -> str:
@@ -129,4 +134,59 @@ def test_the_service_layer_speaks_no_http() -> None:
     )
     assert not speaking, "data access raises domain errors (kg.errors), never HTTP ones:\n" + "\n".join(
         speaking
+    )
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the string constants that are docstrings (of the module, classes and functions)."""
+    owners = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, owners)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    }
+
+
+def base_iri_spellings(path: Path) -> list[int]:
+    """Lines where a string constant of the code (docstrings and comments aside) holds the base IRI."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    documentation = docstrings(tree)
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and BASE in node.value
+        and id(node) not in documentation
+    )
+
+
+def test_a_string_in_code_holding_the_base_iri_is_found_and_a_docstring_is_not(tmp_path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        f'"""Module doc: {BASE}id/x."""\n'
+        f"# comment: {BASE}\n"
+        "def f(slug):\n"
+        f'    """>>> f("a")  # {BASE}id/a"""\n'
+        f'    return f"{BASE}id/{{slug}}"\n'
+        f'GRAPH = "{BASE}graph/"\n'
+    )
+    assert base_iri_spellings(module) == [5, 6]
+
+
+def test_namespaces_and_graph_iris_are_spelled_only_in_kg_vocab() -> None:
+    spelled = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in CODE_FOLDERS
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != VOCABULARY and "__pycache__" not in path.parts
+        for line in base_iri_spellings(path)
+    ]
+    assert not spelled, (
+        f"build IRIs from the names of kg/vocab.py (RES, GRAPH, LINKS_GRAPH …, sparql_prefixes), not {BASE}:\n"
+        + "\n".join(spelled)
     )

@@ -14,6 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from api.pagedata.terms import BASE, KG, RT, curie, href_of
 from kg.settings import Settings
+from kg.vocab import SHAPE
 
 
 @lru_cache(maxsize=4)
@@ -59,8 +60,8 @@ def _anchor(iri: str) -> str:
         return iri[len(KG) :]
     if iri.startswith(RT):
         return "rt-" + iri[len(RT) :]
-    if iri.startswith(BASE + "shape/"):
-        return "shape-" + iri[len(BASE + "shape/") :]
+    if iri.startswith(SHAPE):
+        return "shape-" + iri[len(SHAPE) :]
     return re.sub(r"[^A-Za-z0-9_-]", "-", curie(iri).replace(":", "-"))
 
 
@@ -296,4 +297,4 @@ def relation_type_triples(settings: Settings, slug: str) -> list[ox.Triple]:
 
 def is_shape(settings: Settings, name: str) -> bool:
     """Whether `shape:<name>` is a SHACL node shape of `ontology/shapes/`."""
-    return (URIRef(BASE + "shape/" + name), RDF.type, SH.NodeShape) in ontology_graphs(settings)[1]
+    return (SHAPE[name], RDF.type, SH.NodeShape) in ontology_graphs(settings)[1]

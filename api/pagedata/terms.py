@@ -80,7 +80,7 @@ PREFIX_MAP = {
     "foaf": str(vocab.FOAF),
     "geo": str(vocab.GEO),
     "sh": str(SH),
-    "shape": BASE + "shape/",
+    "shape": str(vocab.SHAPE),
 }
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

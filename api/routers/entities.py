@@ -25,6 +25,7 @@ from api.pagedata.resources import description_triples, page_for
 from api.pagedata.terms import BASE, PREFIX_MAP, RES, RT, iri_ref
 from api.site import bundle_built, page_context, templates
 from kg.formats import HTML, JSON_LD, N_TRIPLES, TURTLE, Format
+from kg.vocab import SHAPE
 
 router = APIRouter(tags=["entities"])
 
@@ -169,5 +170,5 @@ def shape(request: Request, name: str, settings: SettingsDep) -> Response:
     """A SHACL shape (`shape:<id>`): its entry on the ontology page."""
     stem, fmt = split_suffix(name)
     if not is_shape(settings, stem):
-        return not_found(request, BASE + "shape/" + stem, fmt)
+        return not_found(request, SHAPE + stem, fmt)
     return RedirectResponse(request.scope.get("root_path", "") + "/ontology#shape-" + stem, status_code=303)

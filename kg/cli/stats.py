@@ -4,18 +4,21 @@ import typer
 
 from kg.cli.common import opened_store, print_counts, reports_errors
 from kg.settings import get_settings
+from kg.vocab import ENTITIES_GRAPH, sparql_prefixes
+
+KG_PREFIX = sparql_prefixes("kg")
 
 STATS_QUERIES = {
-    "Entities by type": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  GRAPH <https://w3id.org/syria-kg/graph/entities> { ?e a ?type }
+    "Entities by type": KG_PREFIX
+    + f"""SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  GRAPH <{ENTITIES_GRAPH}> {{ ?e a ?type }}
   BIND (STRAFTER(STR(?type), "#") AS ?key)
-} GROUP BY ?key ORDER BY DESC(?n) ?key""",
-    "Statements by stance": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:stance ?stance BIND (STRAFTER(STR(?stance), "#") AS ?key) }
+}} GROUP BY ?key ORDER BY DESC(?n) ?key""",
+    "Statements by stance": KG_PREFIX
+    + """SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:stance ?stance BIND (STRAFTER(STR(?stance), "#") AS ?key) }
 GROUP BY ?key ORDER BY DESC(?n)""",
-    "Statements by relation type": """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
-SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:relationType ?t BIND (STRAFTER(STR(?t), "relation-type/") AS ?key) }
+    "Statements by relation type": KG_PREFIX
+    + """SELECT ?key (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement ; kg:relationType ?t BIND (STRAFTER(STR(?t), "relation-type/") AS ?key) }
 GROUP BY ?key ORDER BY DESC(?n) ?key""",
 }
 
