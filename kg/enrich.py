@@ -17,16 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.links import WD, WDT, bind_prefixes
 from kg.store import Store
-from kg.vocab import ENRICHMENT_GRAPH, GEO, KG, LINKS_GRAPH, RES
+from kg.vocab import ENRICHMENT_GRAPH, GEO, KG, LINKS_GRAPH, RES, WGS, sparql_prefixes
 from kg.wikidata import WikidataAnswer, WikidataClient
 
-# Declared here: some rdflib releases spell WGS84 with https, which is wrong (docs/findings.md).
-WGS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 POINT = re.compile(r"^\s*Point\(\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s+(-?[0-9.]+(?:[eE]-?[0-9]+)?)\s*\)\s*$")
 STATE_KINDS = {"State", "Country"}
 
@@ -92,10 +90,7 @@ def fact_query(fact: Fact, items: Sequence[URIRef], languages: Sequence[str]) ->
         extra = (
             f"  FILTER (LANG(?value) IN ({', '.join(f'{chr(34)}{lang}{chr(34)}' for lang in languages)}))\n"
         )
-    return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-# kg enrich: {fact.name} ({fact.pid})
+    return f"""{sparql_prefixes("rdfs", "wd", "wdt")}# kg enrich: {fact.name} ({fact.pid})
 SELECT ?item ?value ?valueLabel WHERE {{
   VALUES ?item {{ {values} }}
   ?item wdt:{fact.pid} ?value .

@@ -30,7 +30,7 @@ from kg.links import (
     link_node,
 )
 from kg.store import Store
-from kg.vocab import KG, LINKS_GRAPH, RES
+from kg.vocab import KG, LINKS_GRAPH, RES, sparql_prefixes
 from kg.wikidata import WikidataClient
 
 # Wikidata classes used as kind constraints, each checked in a stored public page (docs/linking.md): human (Q5),
@@ -116,7 +116,7 @@ def load_entities(store: Store, only: Sequence[str] = ()) -> list[Entity]:
     """Our reconcilable entities (actors, places, offices, processes, conflicts) read from the store."""
     roots = " ".join(f"kg:{name}" for name in ROOT_CLASSES)
     skipped = ", ".join(f"kg:{name}" for name in SKIPPED_CLASSES)
-    prefix = f"PREFIX kg: <{KG._NS}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
+    prefix = sparql_prefixes("kg", "rdfs", "skos")
     kinds_rows = store.select(
         prefix
         + f"""SELECT DISTINCT ?e ?kind WHERE {{
@@ -194,12 +194,7 @@ def candidate_query(entity: Entity, languages: Sequence[str]) -> str:
         kind_bind = (
             f"  BIND (EXISTS {{ VALUES ?kind {{ {wanted} }} ?item wdt:P31/wdt:P279* ?kind }} AS ?kindOk)\n"
         )
-    return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <http://schema.org/>
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-# kg link: candidates for {entity.slug}
+    return f"""{sparql_prefixes("rdfs", "skos", "schema", "wd", "wdt")}# kg link: candidates for {entity.slug}
 SELECT ?item ?name ?matchedBy ?label ?description ?kindOk WHERE {{
   VALUES ?name {{ {" ".join(dict.fromkeys(values))} }}
   {{ ?item rdfs:label ?name BIND ("label" AS ?matchedBy) }}

@@ -31,18 +31,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
-from kg.vocab import RES
-
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
-DBR = Namespace("http://dbpedia.org/resource/")
-# Wikidata's formatter for GeoNames ID (P1566) as an RDF resource is https://sws.geonames.org/$1/ (docs/linking.md).
-GEONAMES = "https://sws.geonames.org/"
-SCHEMA = Namespace("http://schema.org/")  # Wikidata's descriptions use http, not https (docs/findings.md)
+from kg.vocab import DBR, GEONAMES, RES, WD, WDT
 
 RELATIONS = {"sameAs": OWL.sameAs, "exactMatch": SKOS.exactMatch}
 TARGETS = ("wikidata", "dbpedia", "geonames")

@@ -28,7 +28,7 @@ from kg.links import WD, WIKIDATA_ID
 from kg.name_index import names_of
 from kg.names import normalise
 from kg.store import Store
-from kg.vocab import KG, LINKS_GRAPH, RES
+from kg.vocab import KG, LINKS_GRAPH, RES, sparql_prefixes
 
 IDENTIFIER_SPACE = str(RES)
 SCHEMA_SPACE = str(KG._NS)
@@ -85,10 +85,7 @@ class Index:
     @classmethod
     def from_store(cls, store: Store) -> "Index":
         """Actors and places with their types, links and locations; their names from the name index."""
-        prefix = (
-            f"PREFIX kg: <{KG._NS}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        )
+        prefix = sparql_prefixes("kg", "rdfs", "skos")
         roots = " ".join(f"kg:{t}" for t in ROOT_TYPES)
         type_rows = store.select(
             prefix

@@ -285,32 +285,48 @@ PREFIXES = {
     "xsd": XSD,
 }
 
+# Namespaces of the linked datasets (kg/links.py, kg/enrich.py) and of the queries sent to Wikidata: not
+# prefixes of our graph (an undeclared prefix's error message lists only PREFIXES).
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+DBR = Namespace("http://dbpedia.org/resource/")
+# Wikidata's formatter for GeoNames ID (P1566) as an RDF resource is https://sws.geonames.org/$1/ (docs/linking.md).
+GEONAMES = Namespace("https://sws.geonames.org/")
+SCHEMA = Namespace("http://schema.org/")  # Wikidata's descriptions use http, not https (docs/findings.md)
+# Declared here: some rdflib releases spell WGS84 with https, which is wrong (docs/findings.md).
+WGS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+LINK_PREFIXES = {"wd": WD, "wdt": WDT, "dbr": DBR, "schema": SCHEMA, "wgs": WGS}
+
 
 def sparql_prefixes(*names: str) -> str:
-    """PREFIX lines for a SPARQL text, one per name, from the table above (the one place namespaces live).
+    """PREFIX lines for a SPARQL text, one per name, from the tables above (the one place namespaces live).
 
     >>> print(sparql_prefixes("kg", "rdfs"), end="")
     PREFIX kg: <https://w3id.org/syria-kg/ontology#>
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     """
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+    known = PREFIXES | LINK_PREFIXES
+    return "".join(f"PREFIX {name}: <{known[name]}>\n" for name in names)
 
 
 __all__ = [
     "ANALYTICS_GRAPH",
     "BASE",
     "CONSISTENCY_CHECK",
+    "DBR",
     "DCTERMS",
     "DERIVED_GRAPH",
     "ENRICHMENT_GRAPH",
     "ENTITIES_GRAPH",
     "FOAF",
     "GEO",
+    "GEONAMES",
     "GRAPH",
     "HISTORY_GRAPH",
     "INFERRED_GRAPH",
     "KG",
     "LINKS_GRAPH",
+    "LINK_PREFIXES",
     "OA",
     "ONTOLOGY_GRAPH",
     "ORG",
@@ -322,12 +338,16 @@ __all__ = [
     "RELATION_TYPES",
     "RES",
     "RT",
+    "SCHEMA",
     "SEARCH",
     "SEARCH_SERVICE",
     "SHAPE",
     "SKOS",
     "SOURCE_GRAPHS",
     "TIME",
+    "WD",
+    "WDT",
+    "WGS",
     "XSD",
     "source_graph",
     "sparql_prefixes",
