@@ -61,6 +61,7 @@ from kg.rdfio import add_triples, to_oxigraph, to_rdflib  # noqa: E402
 from kg.reasoning import derive_and_infer  # noqa: E402
 from kg.settings import Settings  # noqa: E402
 from kg.shacl_delta import DatasetState, DeltaCheck, StoreState, filtered_report  # noqa: E402
+from kg.sparql_text import iri_ref  # noqa: E402
 from kg.store import EmbeddedStore, Store  # noqa: E402
 from kg.validate import ValidationReport, load_shapes, validate  # noqa: E402
 from kg.vocab import (  # noqa: E402
@@ -268,7 +269,7 @@ def _describe_before(store: Store, nodes: list[URIRef], pattern: str) -> Graph:
     authored = f'FILTER (?g = <{GRAPH}entities> || STRSTARTS(STR(?g), "{GRAPH}source/"))'
     found = Graph()
     for start in range(0, len(nodes), 200):
-        values = " ".join(f"<{node}>" for node in nodes[start : start + 200])
+        values = " ".join(iri_ref(node) for node in nodes[start : start + 200])
         query = f"CONSTRUCT {{ {pattern} }} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} {authored} }}"
         found.parse(data=store.query_bytes(query, "application/n-triples"), format="nt")
     return found

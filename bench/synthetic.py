@@ -42,6 +42,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg import vocab
+from kg.sparql_text import iri_ref, literal
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 3  # bump when the output changes, so that cached files are rebuilt
@@ -180,17 +181,17 @@ def relation_types(
     return types
 
 
+# Terms in N-Quads are written as in SPARQL text: by kg/sparql_text.py, the project's one writer of terms.
 def iri(value: str) -> str:
-    return f"<{value}>"
+    return iri_ref(value)
 
 
 def text(value: str, language: str | None = None) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"@{language}' if language else f'"{escaped}"'
+    return literal(value, language=language)
 
 
 def typed(value: str, datatype: str) -> str:
-    return f'"{value}"^^<{XSD}{datatype}>'
+    return literal(value, datatype=XSD + datatype)
 
 
 def day(ordinal: int) -> str:

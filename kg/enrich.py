@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.links import WD, WDT, bind_prefixes
+from kg.sparql_text import iri_ref, literal
 from kg.store import Store
 from kg.vocab import ENRICHMENT_GRAPH, GEO, KG, LINKS_GRAPH, RES, WGS, sparql_prefixes
 from kg.wikidata import WikidataAnswer, WikidataClient
@@ -62,7 +63,7 @@ def linked_entities(store: Store) -> list[Linked]:
     """Entities of ours with a Wikidata link in the `links` graph."""
     rows = store.select(
         f"""SELECT ?e ?item ?kind WHERE {{
-  GRAPH <{LINKS_GRAPH}> {{ ?e ?rel ?item VALUES ?rel {{ {OWL.sameAs.n3()} {SKOS.exactMatch.n3()} }} }}
+  GRAPH <{LINKS_GRAPH}> {{ ?e ?rel ?item VALUES ?rel {{ {iri_ref(OWL.sameAs)} {iri_ref(SKOS.exactMatch)} }} }}
   FILTER (STRSTARTS(STR(?item), "{WD}Q") && STRSTARTS(STR(?e), "{RES}"))
   OPTIONAL {{ ?e a ?kind FILTER (STRSTARTS(STR(?kind), "{KG._NS}")) }}
 }}"""
@@ -87,9 +88,7 @@ def fact_query(fact: Fact, items: Sequence[URIRef], languages: Sequence[str]) ->
     if fact.value == "item":
         extra = '  OPTIONAL { ?value rdfs:label ?valueLabel FILTER (LANG(?valueLabel) = "en") }\n'
     elif fact.value == "text":
-        extra = (
-            f"  FILTER (LANG(?value) IN ({', '.join(f'{chr(34)}{lang}{chr(34)}' for lang in languages)}))\n"
-        )
+        extra = f"  FILTER (LANG(?value) IN ({', '.join(literal(lang) for lang in languages)}))\n"
     return f"""{sparql_prefixes("rdfs", "wd", "wdt")}# kg enrich: {fact.name} ({fact.pid})
 SELECT ?item ?value ?valueLabel WHERE {{
   VALUES ?item {{ {values} }}

@@ -25,6 +25,7 @@ from kg.rdfio import add_triples, from_oxigraph, quads_of, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
 from kg.settings import Settings
 from kg.shacl_delta import DeltaCheck, StoreState
+from kg.sparql_text import iri_ref
 from kg.store import Store
 from kg.validate import load_shapes
 from kg.vocab import (
@@ -108,8 +109,8 @@ def reason_over_store(
     Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance) and the
     triples of the properties the ontology gives characteristics to.
     """
-    drop_filter = f"FILTER (?g != <{drop}>)" if drop is not None else ""
-    properties = " ".join(f"<{p}>" for p in sorted(reasoned_properties(ontology)))
+    drop_filter = f"FILTER (?g != {iri_ref(drop)})" if drop is not None else ""
+    properties = " ".join(iri_ref(p) for p in sorted(reasoned_properties(ontology)))
     skeleton_query = f"""{PREFIXES}CONSTRUCT {{
       ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
       ?x ?p ?y .

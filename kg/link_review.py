@@ -29,6 +29,7 @@ from kg.links import (
     is_wellformed_link_iri,
     link_node,
 )
+from kg.sparql_text import iri_ref, literal, triples_text
 from kg.store import Store
 from kg.vocab import KG, LINKS_GRAPH, RES, sparql_prefixes
 from kg.wikidata import WikidataClient
@@ -136,7 +137,7 @@ def load_entities(store: Store, only: Sequence[str] = ()) -> list[Entity]:
             entity.kinds.append(kind)
     if not entities:
         return []
-    values = " ".join(f"<{RES}{slug}>" for slug in entities)
+    values = " ".join(iri_ref(RES[slug]) for slug in entities)
     name_rows = store.select(
         prefix
         + f"""SELECT ?e ?p ?name WHERE {{
@@ -186,7 +187,7 @@ def candidate_query(entity: Entity, languages: Sequence[str]) -> str:
     values = []
     for text, language in entity.names():
         for lang in dict.fromkeys([language, *languages, "mul"]):
-            values.append(f"{_string(text)}@{lang}")
+            values.append(literal(text, language=lang))
     constraint = sorted({c for kind in entity.kinds for c in KIND_CONSTRAINTS.get(kind, ())})
     kind_bind = ""
     if constraint:
@@ -205,16 +206,6 @@ SELECT ?item ?name ?matchedBy ?label ?description ?kindOk WHERE {{
   OPTIONAL {{ ?item schema:description ?description FILTER (LANG(?description) = "en") }}
 {kind_bind}}}
 LIMIT 500"""
-
-
-def _string(text: str) -> str:
-    """A SPARQL string literal.
-
-    >>> print(_string('Hay"at'))
-    "Hay\\"at"
-    """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
 
 
 def score_candidate(entity: Entity, candidate: Candidate) -> float:
@@ -424,15 +415,15 @@ def accept(store: Store, path: Path, known_slugs: set[str]) -> list[AcceptedLink
     if not accepted:
         return []
     graph = accepted_graph(accepted, path.name)
-    nodes = " ".join(link_node(a.link.slug, "wikidata").n3() for a in accepted)
-    subjects = " ".join(RES[a.link.slug].n3() for a in accepted)
-    triples = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+    nodes = " ".join(iri_ref(link_node(a.link.slug, "wikidata")) for a in accepted)
+    subjects = " ".join(iri_ref(RES[a.link.slug]) for a in accepted)
+    triples = triples_text(graph)
     store.update(
         f"""DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?node ?p ?o }} }}
 WHERE {{ GRAPH <{LINKS_GRAPH}> {{ VALUES ?node {{ {nodes} }} ?node ?p ?o }} }} ;
 DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?e ?rel ?item }} }}
 WHERE {{ GRAPH <{LINKS_GRAPH}> {{
-  VALUES ?e {{ {subjects} }} VALUES ?rel {{ {OWL.sameAs.n3()} {SKOS.exactMatch.n3()} }} ?e ?rel ?item
+  VALUES ?e {{ {subjects} }} VALUES ?rel {{ {iri_ref(OWL.sameAs)} {iri_ref(SKOS.exactMatch)} }} ?e ?rel ?item
   FILTER (STRSTARTS(STR(?item), "{WD}"))
 }} }} ;
 INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kg.names import normalise, words
+from kg.sparql_text import iri_ref
 from kg.vocab import ENTITIES_GRAPH, KG, RDFS, RES, SKOS, SOURCE_GRAPHS
 
 
@@ -275,7 +276,7 @@ def _score(match: str, name: Name) -> float:
 
 # Every name of a node of ours, in any named graph (the union a query sees).
 _SCAN = f"""SELECT ?entity ?predicate ?name ?graph WHERE {{
-  VALUES ?predicate {{ {" ".join(f"<{iri}>" for iri in PREDICATES.values())} }}
+  VALUES ?predicate {{ {" ".join(iri_ref(iri) for iri in PREDICATES.values())} }}
   GRAPH ?graph {{ ?entity ?predicate ?name }}
   FILTER (isLiteral(?name) && STRSTARTS(STR(?entity), "{RES}"))
 }}"""

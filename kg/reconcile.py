@@ -27,6 +27,7 @@ from kg.errors import InputError
 from kg.links import WD, WIKIDATA_ID
 from kg.name_index import names_of
 from kg.names import normalise
+from kg.sparql_text import iri_ref
 from kg.store import Store
 from kg.vocab import KG, LINKS_GRAPH, RES, sparql_prefixes
 
@@ -124,7 +125,7 @@ class Index:
                 record.types.append(local)
         if not records:
             return cls(records, types)
-        entities = " ".join(f"<{RES}{slug}>" for slug in records)
+        entities = " ".join(iri_ref(RES[slug]) for slug in records)
         for row in store.select(
             prefix
             + f"""SELECT ?e ?p ?o WHERE {{

@@ -1,4 +1,4 @@
-"""Lexical analysis of SPARQL text, done before any parser sees it.
+"""SPARQL text: lexical analysis done before any parser sees it, and the one way terms are written into it.
 
 Oxigraph parses and plans a query in one call that no timeout can interrupt, and a deeply nested or very long
 query can overflow its stack or keep a core busy for minutes (docs/findings.md). A cheap scan over the tokens
@@ -9,13 +9,24 @@ protocol's `using-graph-uri` / `using-named-graph-uri` as `USING` clauses, which
 
 The scanner follows the SPARQL 1.1 grammar's terminals (https://www.w3.org/TR/sparql11-query/#grammar) closely
 enough for these questions; it never decides whether a query is valid: the engine does.
+
+Every IRI, literal or blank node the project puts into a query or update is written by `iri_ref`, `literal` or
+`term` (and `triples_text` for data blocks), after the same grammar: a value that would end the term early (a
+`>` in an IRI, an unescaped quote or line break in a string) cannot change the text around it. What they
+write is also valid N-Triples and N-Quads.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import InputError
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
@@ -200,7 +211,9 @@ def with_using(update: str, default_graphs: list[str], named_graphs: list[str]) 
     >>> with_using('DELETE WHERE { ?s ?p ?o }', [], ['http://n'])
     'DELETE { ?s ?p ?o } USING NAMED <http://n> WHERE { ?s ?p ?o }'
     """
-    clause = " ".join([f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
+    clause = " ".join(
+        [f"USING {iri_ref(g)}" for g in default_graphs] + [f"USING NAMED {iri_ref(g)}" for g in named_graphs]
+    )
     found = tokens(update)
     edits: list[tuple[int, int, str]] = []
     for index, token in enumerate(found):
@@ -374,3 +387,79 @@ class _NameReader:
             index += 1
         graph = self.graph(found, index)
         return None if graph is None else (graph, index + 1)
+
+
+# ------------------------------------------------------------------------------------------ writing terms
+
+# Characters IRIREF excludes (https://www.w3.org/TR/sparql11-query/#rIRIREF): any of them ends or breaks the IRI.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_BLANK_NODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
+# What a double-quoted string must escape (https://www.w3.org/TR/sparql11-query/#rSTRING_LITERAL2, ECHAR).
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def iri_ref(iri: str) -> str:
+    """`<iri>`, refusing what is no absolute IRI or holds a character that could end it (`InputError`).
+
+    >>> iri_ref("http://example.org/a#b")
+    '<http://example.org/a#b>'
+    >>> iri_ref("http://example.org/a> } ; DROP ALL ; <x:y")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: not an IRI: 'http://example.org/a> } ; DROP ALL ; <x:y'
+    """
+    if not iri or ":" not in iri or _NOT_IN_IRI.search(iri):
+        raise InputError(f"not an IRI: {iri[:200]!r}")
+    return f"<{iri}>"
+
+
+def literal(value: str, *, language: str | None = None, datatype: str | None = None) -> str:
+    """A string literal with its language or datatype (none for `xsd:string`), quotes and line breaks escaped.
+
+    >>> print(literal('say "hi"\\n'), literal("Alep", language="fr"), literal("1", datatype="http://e/int"))
+    "say \\"hi\\"\\n" "Alep"@fr "1"^^<http://e/int>
+    """
+    text = '"' + value.translate(_STRING_ESCAPES) + '"'
+    if language:
+        if not _LANGUAGE_TAG.match(language):
+            raise InputError(f"not a language tag: {language[:50]!r}")
+        return f"{text}@{language}"
+    if datatype and datatype not in (XSD_STRING, RDF_LANG_STRING):
+        return f"{text}^^{iri_ref(datatype)}"
+    return text
+
+
+def blank_node(label: str) -> str:
+    """`_:label`, refusing a label the grammar does not allow."""
+    if not _BLANK_NODE_LABEL.match(label):
+        raise InputError(f"not a blank node label: {label[:50]!r}")
+    return f"_:{label}"
+
+
+def term(node: object) -> str:
+    """An rdflib or pyoxigraph IRI, literal or blank node as SPARQL (and N-Triples) text.
+
+    >>> term(URIRef("http://e/a")), term(Literal(3)), term(ox.Literal("x", language="ar"))
+    ('<http://e/a>', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"@ar')
+    """
+    if isinstance(node, URIRef | ox.NamedNode):
+        return iri_ref(str(node) if isinstance(node, URIRef) else node.value)
+    if isinstance(node, Literal):
+        return literal(str(node), language=node.language, datatype=node.datatype and str(node.datatype))
+    if isinstance(node, ox.Literal):
+        return literal(node.value, language=node.language, datatype=node.datatype.value)
+    if isinstance(node, BNode | ox.BlankNode):
+        return blank_node(str(node) if isinstance(node, BNode) else node.value)
+    raise InputError(f"the term {node!r} cannot be written into SPARQL")
+
+
+def triples_text(triples: Iterable[tuple[object, object, object]]) -> str:
+    """Triples as lines `s p o .`, for an `INSERT DATA` block (or an N-Triples document).
+
+    >>> print(triples_text([(URIRef("http://e/s"), URIRef("http://e/p"), Literal("o"))]))
+    <http://e/s> <http://e/p> "o" .
+    """
+    return "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)

@@ -24,7 +24,7 @@ from rdflib import Graph, URIRef
 from kg.errors import QueryError, StoreUnavailable, sparql_syntax_message
 from kg.formats import N_TRIPLES, RESULTS_JSON, by_media_type, named
 from kg.settings import Settings
-from kg.sparql_text import analyse
+from kg.sparql_text import analyse, iri_ref, triples_text
 from kg.text_search import expand_search
 
 SPARQL_JSON = RESULTS_JSON.media_type
@@ -363,7 +363,7 @@ class RemoteStore(Store):
     def triples_of(self, graph: str | None) -> "Answer[ox.Triple]":
         if graph is None and not self.addresses_default_graph:
             raise DefaultGraphUnreachable()
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph is not None else "?s ?p ?o"
+        where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph is not None else "?s ?p ?o"
         # No dataset parameters: without GRAPH the pattern reads the store's own default graph.
         response = self._stream(
             self.query_url,
@@ -391,7 +391,7 @@ class RemoteStore(Store):
 
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = export_format(fmt, graph)
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = self.select(f"SELECT * WHERE {{ {where} }}")
         quads = [_quad_from_json(row, graph) for row in rows]
         if graph:
@@ -574,12 +574,8 @@ def replace_update(graphs: dict[URIRef, Graph], *, drop_all: bool = False) -> st
     }
     }
     """
-    drops = ["DROP SILENT ALL"] if drop_all else [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
+    drops = ["DROP SILENT ALL"] if drop_all else [f"DROP SILENT GRAPH {iri_ref(iri)}" for iri in graphs]
     body = "\n".join(
-        f"GRAPH <{iri}> {{\n{_triples_text(graph)}\n}}" for iri, graph in graphs.items() if len(graph)
+        f"GRAPH {iri_ref(iri)} {{\n{triples_text(graph)}\n}}" for iri, graph in graphs.items() if len(graph)
     )
     return " ;\n".join(drops) + (f" ;\nINSERT DATA {{\n{body}\n}}" if body else "")
-
-
-def _triples_text(triples: Iterable[Any]) -> str:
-    return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)

@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from kg.errors import InputError
 from kg.rdfio import quads_of
+from kg.sparql_text import iri_ref, term
 from kg.store import Store
 
 GraphName = ox.NamedNode | ox.DefaultGraph
@@ -173,13 +174,15 @@ def delta_update(delta: Delta, trial: Trial | None = None) -> str:
     emptied = _emptied_graphs(delta, trial.scratch) if trial is not None else set()
     if trial is None and any(_blank_nodes(quad) for quad in delta.removed):
         raise ValueError("DELETE DATA cannot name a blank node: apply this delta with its trial")
-    operations = [f"DROP SILENT GRAPH <{iri}>" for iri in sorted(delta.dropped_graphs)]
+    operations = [f"DROP SILENT GRAPH {iri_ref(iri)}" for iri in sorted(delta.dropped_graphs)]
     operations += [f"CLEAR SILENT {_graph_ref(key)}" for key in sorted(rewrite | emptied)]
     handled = rewrite | emptied | delta.dropped_graphs
     removals = [q for q in delta.removed if _graph_key(q.graph_name) not in handled]
     if removals:
         operations.append(f"DELETE DATA {{\n{_quads_text(removals)}\n}}")
-    operations += [f"CREATE SILENT GRAPH <{iri}>" for iri in sorted(delta.created_graphs | (emptied - {""}))]
+    operations += [
+        f"CREATE SILENT GRAPH {iri_ref(iri)}" for iri in sorted(delta.created_graphs | (emptied - {""}))
+    ]
     additions = [q for q in delta.added if _graph_key(q.graph_name) not in rewrite]
     for key in sorted(rewrite):
         assert trial is not None
@@ -233,7 +236,7 @@ def _graph_name(key: str) -> GraphName:
 
 
 def _graph_ref(key: str) -> str:
-    return f"GRAPH <{key}>" if key else "DEFAULT"
+    return f"GRAPH {iri_ref(key)}" if key else "DEFAULT"
 
 
 def _quads_text(quads: Iterable[ox.Quad]) -> str:
@@ -247,9 +250,11 @@ def _quads_text(quads: Iterable[ox.Quad]) -> str:
     """
     grouped: dict[str, list[str]] = defaultdict(list)
     for quad in quads:
-        grouped[_graph_key(quad.graph_name)].append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        grouped[_graph_key(quad.graph_name)].append(
+            f"{term(quad.subject)} {term(quad.predicate)} {term(quad.object)} ."
+        )
     blocks = []
     for key in sorted(grouped):
         body = "\n".join(sorted(grouped[key]))
-        blocks.append(f"GRAPH <{key}> {{\n{body}\n}}" if key else body)
+        blocks.append(f"GRAPH {iri_ref(key)} {{\n{body}\n}}" if key else body)
     return "\n".join(blocks)

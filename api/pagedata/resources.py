@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from api.pagedata.facts import entity_facts, evidenced_details, external_links, source_text
 from api.pagedata.terms import (
-    GRAPH,
     KG,
     PREFIXES,
     RDF_TYPE,
@@ -29,6 +28,7 @@ from api.pagedata.terms import (
 )
 from kg.settings import Settings
 from kg.store import Store
+from kg.vocab import DERIVED_GRAPH, INFERRED_GRAPH
 
 
 def description_query(iri: str) -> str:
@@ -71,7 +71,7 @@ def term_view(
 def relations(store: Store, iri: str) -> dict[str, list[dict[str, Any]]]:
     """Direct triples derived from statements (graph `derived`) and inferred from them (graph `inferred`)."""
     node = iri_ref(iri)
-    graphs = f"<{GRAPH}derived> <{GRAPH}inferred>"
+    graphs = f"{iri_ref(DERIVED_GRAPH)} {iri_ref(INFERRED_GRAPH)}"
     out_rows = store.select(
         f"SELECT DISTINCT ?g ?p ?x WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ {node} ?p ?x }} FILTER(isIRI(?x)) }}"
     )

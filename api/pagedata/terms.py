@@ -5,7 +5,6 @@ Data access only: nothing here knows about requests or responses. Text that cann
 `InputError` (400 through the application's one error handler, api/errors.py).
 """
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from typing import Any
 from rdflib.namespace import SH
 
 from kg import vocab
-from kg.errors import InputError
+from kg.sparql_text import iri_ref
 from kg.store import Store
 from kg.vocab import sparql_prefixes
 
@@ -83,27 +82,6 @@ PREFIX_MAP = {
     "shape": str(vocab.SHAPE),
 }
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel")
-IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def iri_ref(iri: str) -> str:
-    """`<iri>` for a SPARQL query, refusing characters that could end the IRI (https://www.w3.org/TR/sparql11-query/#rIRIREF).
-
-    >>> iri_ref("https://w3id.org/syria-kg/id/russia")
-    '<https://w3id.org/syria-kg/id/russia>'
-    """
-    if not iri or IRI_FORBIDDEN.search(iri) or ":" not in iri:
-        raise InputError(f"not an IRI: {iri[:200]!r}")
-    return f"<{iri}>"
-
-
-def sparql_string(text: str) -> str:
-    """A SPARQL string literal holding `text` (https://www.w3.org/TR/sparql11-query/#grammarEscapes).
-
-    >>> sparql_string('a "b"\\n')
-    '"a \\\\"b\\\\"\\\\n"'
-    """
-    return json.dumps(text, ensure_ascii=False)
 
 
 def slug_of(iri: str) -> str:
