@@ -8,8 +8,11 @@ import pytest
 from helpers import export_without_history, invoke
 from rdflib import Dataset, Graph
 
+from api.negotiation import choose_among
+from kg.cli.common import FormatName
 from kg.exports import EXPORT_FORMATS
-from kg.formats import names
+from kg.formats import formats, names
+from kg.vocab import DERIVED_GRAPH
 
 
 def test_build_prints_counts_and_is_idempotent(project_copy: Path) -> None:
@@ -125,6 +128,27 @@ def test_export_turtle_of_one_graph(project_copy: Path) -> None:
         assert len(Graph().parse(data=output, format="turtle")) > 10
     code, output = invoke("export", "--format", "turtle")
     assert code == 2 and "--graph" in output
+
+
+def test_export_takes_the_aliases_and_media_types_the_http_side_takes(project_copy: Path) -> None:
+    assert invoke("build")[0] == 0
+    derived = str(DERIVED_GRAPH)
+    for alias, name in (("ttl", "turtle"), ("NT", "ntriples"), ("text/turtle", "turtle")):
+        assert invoke("export", "--format", alias, "--graph", derived) == invoke(
+            "export", "--format", name, "--graph", derived
+        )
+    assert invoke("export", "-f", "Application/N-Quads") == invoke("export", "--format", "nquads")
+    code, output = invoke("export", "--help")
+    assert code == 0 and "ttl, nt, nq" in " ".join(output.split())
+
+
+def test_every_name_of_a_graph_format_means_the_same_on_the_command_line_and_over_http() -> None:
+    parse = FormatName("graph")
+    graph_formats = formats("graph")
+    for fmt in graph_formats:
+        for value in (fmt.name, *fmt.aliases, fmt.media_type, *fmt.also_accepts):
+            for spelled in (value, value.upper()):
+                assert parse(spelled) == choose_among(graph_formats, None, spelled).name
 
 
 def test_stats_lists_graphs_and_stances(project_copy: Path) -> None:

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kg.errors import KGError, StoreUnavailable
+from kg.formats import Kind, formats, named, names
 from kg.ingest import IngestReport
 from kg.settings import Settings
 from kg.store import Store, open_store
@@ -37,6 +38,35 @@ def choices(name: str, values: Iterable[str]) -> type[StrEnum]:
     (['table', 'json'], True)
     """
     return StrEnum(name, {value: value for value in values})  # type: ignore[return-value]
+
+
+class FormatName:
+    """Parses `--format` as `format=` is parsed over HTTP (api/negotiation.py): a format of a kind in
+    kg/formats.py by name, alias or media type, in any case. The command receives the format's name; any other
+    value is refused (exit 2) with the names listed, as `choices` does.
+
+    >>> FormatName("graph")("TTL"), FormatName("graph")("application/n-triples")
+    ('turtle', 'ntriples')
+    """
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.names = names(kind)
+
+    def __call__(self, value: str) -> str:
+        found = named(self.kind, value)
+        if found is None:
+            raise ValueError(f"{value!r} is not one of {', '.join(map(repr, self.names))}.")
+        return found.name
+
+    @property
+    def metavar(self) -> str:
+        return "|".join(self.names)
+
+    @property
+    def aliases(self) -> str:
+        """The other names of the formats, for --help: `ttl, nt, nq, …`."""
+        return ", ".join(alias for fmt in formats(self.kind) for alias in fmt.aliases)
 
 
 def reports_errors(command: F) -> F:

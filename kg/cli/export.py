@@ -6,17 +6,24 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import choices, errors, opened_store, reports_errors
-from kg.formats import names
+from kg.cli.common import FormatName, errors, opened_store, reports_errors
 from kg.settings import get_settings
 
-ExportFormat = choices("ExportFormat", names("graph"))
+EXPORT_FORMAT = FormatName("graph")
 
 
 @reports_errors
 def export_command(
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="The RDF syntax to write.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=EXPORT_FORMAT,
+            metavar=EXPORT_FORMAT.metavar,
+            help=f"The RDF syntax to write: a name, or as format= over HTTP an alias ({EXPORT_FORMAT.aliases}) "
+            "or a media type (text/turtle, application/n-quads …), in any case.",
+        ),
     ] = "trig",
     graph: Annotated[str | None, typer.Option(help="IRI of one named graph.")] = None,
     output: Annotated[
