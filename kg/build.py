@@ -16,7 +16,7 @@ from kg.enrich import kept_enrichment
 from kg.errors import ValidationFailed
 from kg.history import record_activity
 from kg.links import compile_links
-from kg.rdfio import from_oxigraph, parse_turtle_files, to_oxigraph
+from kg.rdfio import from_oxigraph, parse_turtle_files, stored_graph, to_oxigraph
 from kg.reasoning import derive_and_infer
 from kg.settings import Settings
 from kg.store import Store
@@ -108,7 +108,7 @@ def build(
     """
     built = assemble(settings, step, reason=reason)
     step("writing the store")
-    history = Graph().parse(data=store.export("ntriples", str(HISTORY_GRAPH)), format="nt")
+    history = stored_graph(store, HISTORY_GRAPH)
     history += record_activity("build", "all-sources", sorted(settings.facts_dir.rglob("*.yaml")))
     kept = {ENRICHMENT_GRAPH: kept_enrichment(store, built.graphs[LINKS_GRAPH])} if keep_enrichment else {}
     store.replace_graphs({**built.graphs, **kept, HISTORY_GRAPH: history}, drop_all=True)

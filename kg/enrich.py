@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.links import WD, WDT, bind_prefixes
+from kg.rdfio import stored_graph
 from kg.sparql_text import iri_ref, literal
 from kg.store import Store
 from kg.vocab import ENRICHMENT_GRAPH, GEO, KG, LINKS_GRAPH, RES, WGS, sparql_prefixes
@@ -309,7 +310,7 @@ def kept_enrichment(store: Store, links: Graph) -> Graph:
     """
     graph = Graph()
     bind_prefixes(graph)
-    graph.parse(data=store.export("ntriples", str(ENRICHMENT_GRAPH)), format="nt")
+    stored_graph(store, ENRICHMENT_GRAPH, into=graph)
     linked = {(s, o) for rel in (OWL.sameAs, SKOS.exactMatch) for s, o in links.subject_objects(rel)}
     stale = {
         subject

@@ -21,7 +21,7 @@ from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
 from kg.index import Index, KnownStatement
 from kg.name_index import names_of
-from kg.rdfio import add_triples, from_oxigraph, quads_of, to_oxigraph
+from kg.rdfio import from_oxigraph, quads_of, stored_graph, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
 from kg.settings import Settings
 from kg.shacl_delta import DeltaCheck, StoreState
@@ -127,11 +127,6 @@ def reason_over_store(
     return from_oxigraph(scratch, DERIVED_GRAPH), from_oxigraph(scratch, INFERRED_GRAPH)
 
 
-def _current(store: Store, graph: URIRef) -> Graph:
-    with store.triples_of(str(graph)) as triples:
-        return add_triples(Graph(), triples)
-
-
 # ------------------------------------------------------------------------------------------ ingest
 
 
@@ -224,7 +219,7 @@ def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: Ingest
     """The change that brings the derived and inferred graphs from their current to their new content."""
     changes = Delta()
     for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred)):
-        current = _current(store, iri)
+        current = stored_graph(store, iri)
         added, removed = new - current, current - new
         name = "derived" if iri == DERIVED_GRAPH else "inferred"
         setattr(report, f"{name}_added", len(added))

@@ -8,6 +8,7 @@ explicit `xsd:string`, as rdflib's own parsers make it).
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -15,6 +16,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import InputError
+
+if TYPE_CHECKING:  # the store's interface, for type hints only: kg.store sits above this module
+    from kg.store import Store
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD_STRING = str(XSD.string)
@@ -115,3 +119,12 @@ def from_oxigraph(store: ox.Store, iri: URIRef) -> Graph:
     """One named graph of an Oxigraph store as an rdflib graph."""
     quads = store.quads_for_pattern(None, None, None, ox.NamedNode(str(iri)))
     return add_triples(Graph(), (quad.triple for quad in quads))
+
+
+def stored_graph(store: "Store", iri: str, into: Graph | None = None) -> Graph:
+    """One named graph of the project's store (embedded or remote, through `Store`) as an rdflib graph.
+
+    Terms move as terms (`to_rdflib`), not through a serialisation parsed again.
+    """
+    with store.triples_of(str(iri)) as triples:
+        return add_triples(into if into is not None else Graph(), triples)
