@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := api/static/dist/.built
 WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
 
-.PHONY: setup serve test lint format bench check-kg docs clean chromium
+.PHONY: setup serve test lint format bench check-kg docs clean chromium java
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,18 @@ chromium:
 	    "will be skipped. Set KG_CHROMIUM=/path/to/chromium to use another one." >&2; \
 	fi
 
-setup: $(STAMP) $(WEB_STAMP)
+# `kg validate --reason` and `kg build --reason` run HermiT on Java, found at KG_JAVA (default /usr/bin/java, never
+# on PATH). Installing Debian's runtime takes root; without root, a note says how, and those checks say it too.
+java:
+	@if [ -n "$$KG_JAVA" ] || [ -x /usr/bin/java ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	else \
+	  echo "note: no Java at /usr/bin/java, and installing it needs root (sudo apt-get install" \
+	    "default-jre-headless); kg validate --reason will say so. Set KG_JAVA=/path/to/java to use another one." >&2; \
+	fi
+
+setup: $(STAMP) $(WEB_STAMP) java
 
 serve: setup
 	$(KG) serve

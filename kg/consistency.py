@@ -16,7 +16,7 @@ named graph of a build (5.9k triples), about as long as the build itself; hence 
 """
 
 import io
-import shutil
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -30,9 +30,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import Inconsistent, ReasonerUnavailable
+from kg.settings import get_settings
 from kg.vocab import CONSISTENCY_CHECK, PREFIXES
 
-JAVA_FALLBACK = Path("/usr/bin/java")  # Debian's alternatives link, for a PATH without /usr/bin
 CHECK_ONTOLOGY_IRI = str(CONSISTENCY_CHECK)
 NOT_CLASSES = {OWL.NamedIndividual, OWL.Thing}
 
@@ -75,15 +75,20 @@ class ConsistencyReport:
         return f"consistent: HermiT finds a model of {self.triples:,} triples, every class satisfiable"
 
 
-def find_java() -> str:
-    """The Java that runs HermiT: on PATH, else Debian's /usr/bin/java; `ReasonerUnavailable` if none."""
-    java = shutil.which("java") or shutil.which(str(JAVA_FALLBACK))
-    if java is None:
+def find_java(java: Path | None = None) -> str:
+    """The Java that runs HermiT: `java`, else the `KG_JAVA` setting (Debian's /usr/bin/java by default).
+
+    Never looked up on PATH, so that the same Java runs whatever environment the command inherits (CI runs
+    with a minimal one). `ReasonerUnavailable` when it is missing or cannot be run.
+    """
+    program = java or get_settings().java
+    if not (program.is_file() and os.access(program, os.X_OK)):
         raise ReasonerUnavailable(
-            "the consistency check runs HermiT, which needs Java: none found on PATH nor at "
-            f"{JAVA_FALLBACK}; install a Java runtime (on Debian: apt-get install default-jre-headless)"
+            f"the consistency check runs HermiT, which needs Java: there is none at {program}; install a Java "
+            "runtime (on Debian: apt-get install default-jre-headless, which `make setup` does as root) or set "
+            "KG_JAVA to the path of a java program"
         )
-    return java
+    return str(program)
 
 
 def check_consistency(graphs: Iterable[Graph], java: str | None = None) -> ConsistencyReport:

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     link_backoff_s: float = Field(2.0, description="First retry delay; doubled after each failure.")
     link_timeout_s: float = Field(60.0, description="HTTP timeout of one request to the link endpoint.")
     link_languages: list[str] = Field(["en", "fr", "ar"], description="Label languages used to reconcile.")
+    java: Path = Field(
+        Path("/usr/bin/java"),
+        description="The Java that runs HermiT for `--reason` (`kg validate`, `kg build`); never looked up on PATH. "
+        "`make setup` installs Debian's default-jre-headless there when run as root.",
+    )
 
     @field_validator("root_path")
     @classmethod

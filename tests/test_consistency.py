@@ -8,6 +8,7 @@ from helpers import export_without_history, invoke
 from kg import consistency
 from kg.build import BuiltGraph
 from kg.consistency import check_consistency
+from kg.settings import get_settings
 from kg.store import EmbeddedStore
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -56,12 +57,32 @@ def test_build_with_reason_refuses_an_unsatisfiable_class_and_leaves_the_store_u
 def test_without_java_the_check_says_so_and_exits_2(
     project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(consistency, "JAVA_FALLBACK", tmp_path / "no-java")
+    monkeypatch.setenv("KG_JAVA", str(tmp_path / "no-java"))
+    get_settings.cache_clear()
     code, output = invoke("build", "--reason")
     assert code == 2, output
-    assert "needs Java" in output and "apt-get install default-jre-headless" in " ".join(output.split())
+    words = " ".join(output.split())
+    assert "needs Java" in words and "apt-get install default-jre-headless" in words and "KG_JAVA" in words
     assert invoke("export", "--format", "nquads") == (
         0,
         "",
     )  # failed before any work: the store is still empty
+
+
+def test_java_is_the_one_kg_java_names_never_one_on_path(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.symlink_to(Path(consistency.find_java()).resolve())  # the Java of this machine, under another name
+    decoy = tmp_path / "path"
+    decoy.mkdir()
+    (decoy / "java").write_text("#!/bin/sh\nexit 3\n")
+    (decoy / "java").chmod(0o755)
+    monkeypatch.setenv("PATH", str(decoy))  # a java on PATH that cannot run HermiT
+    monkeypatch.setenv("KG_JAVA", str(java))
+    get_settings.cache_clear()
+    assert consistency.find_java() == str(java)
+    code, output = invoke("validate", "--reason", str(DATA_DIR / "inconsistent-person-state.ttl"))
+    assert code == 1, output
+    assert "res:person-and-state is a kg:Person" in " ".join(output.split())
