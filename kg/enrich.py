@@ -274,10 +274,11 @@ def format_coordinates(lat: float, long: float) -> str:
 
 def map_point(store: Store, iri: str) -> MapPoint | None:
     """The mapped point of an entity in the enrichment graph with its provenance; None when there is none."""
+    entity = iri_ref(iri)
     rows = store.select(
         f"""SELECT ?wkt ?item ?endpoint ?at WHERE {{ GRAPH <{ENRICHMENT_GRAPH}> {{
-  <{iri}> <{GEO.hasGeometry}>/<{GEO.asWKT}> ?wkt .
-  OPTIONAL {{ ?node <{RDF.subject}> <{iri}> ; <{RDF.predicate}> <{WDT["P625"]}> ; <{RDF.object}> ?wkt .
+  {entity} <{GEO.hasGeometry}>/<{GEO.asWKT}> ?wkt .
+  OPTIONAL {{ ?node <{RDF.subject}> {entity} ; <{RDF.predicate}> <{WDT["P625"]}> ; <{RDF.object}> ?wkt .
     OPTIONAL {{ ?node <{PROV.wasDerivedFrom}> ?item }}
     OPTIONAL {{ ?node <{PROV.wasGeneratedBy}> ?run .
       OPTIONAL {{ ?run <{DCTERMS.source}> ?endpoint }} OPTIONAL {{ ?run <{PROV.endedAtTime}> ?at }} }} }}

@@ -234,10 +234,11 @@ def _refuse_if_depended_on(store: Store, graph_iri: URIRef) -> None:
 
     A node both sources define (a time node such as `time/2024-12-07`, shared by value) is no dependency.
     """
+    graph = iri_ref(graph_iri)
     query = f"""SELECT DISTINCT ?other WHERE {{
-      GRAPH <{graph_iri}> {{ ?x a ?type }}
+      GRAPH {graph} {{ ?x a ?type }}
       GRAPH ?other {{ ?y ?p ?x }}
-      FILTER (?other != <{graph_iri}> && STRSTARTS(STR(?other), "{SOURCE_GRAPHS}"))
+      FILTER (?other != {graph} && STRSTARTS(STR(?other), "{SOURCE_GRAPHS}"))
       FILTER NOT EXISTS {{ GRAPH ?other {{ ?x a ?shared }} }}
     }}"""
     others = sorted(row["other"]["value"].removeprefix(SOURCE_GRAPHS) for row in store.select(query))

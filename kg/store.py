@@ -298,7 +298,7 @@ class RemoteStore(Store):
         base_iri: str | None = None,
     ) -> "QueryAnswer":
         if base_iri and analyse(sparql).relative_iris:
-            sparql = f"BASE <{base_iri}>\n{sparql}"  # the protocol has no base parameter
+            sparql = f"BASE {iri_ref(base_iri)}\n{sparql}"  # the protocol has no base parameter
         params: dict[str, Any] = {"query": expand_search(sparql, self)}
         if dataset is not None:
             params |= {"default-graph-uri": dataset.default_graphs, "named-graph-uri": dataset.named_graphs}
