@@ -390,30 +390,22 @@ class _NameReader:
 
 
 # ------------------------------------------------------------------------------------------ writing terms
-
-# Characters IRIREF excludes (https://www.w3.org/TR/sparql11-query/#rIRIREF): any of them ends or breaks the IRI.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-_BLANK_NODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
-# What a double-quoted string must escape (https://www.w3.org/TR/sparql11-query/#rSTRING_LITERAL2, ECHAR).
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Terms are made as pyoxigraph terms, which check an IRI (RFC 3987), a language tag (BCP 47) and a blank node
+# label when they are made, and written in their N-Triples form, which SPARQL reads as it is (quotes,
+# backslashes and line breaks escaped): one well-kept writer instead of escapers of our own.
 
 
 def iri_ref(iri: str) -> str:
-    """`<iri>`, refusing what is no absolute IRI or holds a character that could end it (`InputError`).
+    """`<iri>`, refusing what is no absolute IRI (a `>`, a space or a quote in it, no scheme): `InputError`.
 
     >>> iri_ref("http://example.org/a#b")
     '<http://example.org/a#b>'
     >>> iri_ref("http://example.org/a> } ; DROP ALL ; <x:y")
     Traceback (most recent call last):
     ...
-    kg.errors.InputError: not an IRI: 'http://example.org/a> } ; DROP ALL ; <x:y'
+    kg.errors.InputError: not an IRI: 'http://example.org/a> } ; DROP ALL ; <x:y' (Invalid IRI code point '>')
     """
-    if not iri or ":" not in iri or _NOT_IN_IRI.search(iri):
-        raise InputError(f"not an IRI: {iri[:200]!r}")
-    return f"<{iri}>"
+    return str(_named_node(iri))
 
 
 def literal(value: str, *, language: str | None = None, datatype: str | None = None) -> str:
@@ -422,21 +414,22 @@ def literal(value: str, *, language: str | None = None, datatype: str | None = N
     >>> print(literal('say "hi"\\n'), literal("Alep", language="fr"), literal("1", datatype="http://e/int"))
     "say \\"hi\\"\\n" "Alep"@fr "1"^^<http://e/int>
     """
-    text = '"' + value.translate(_STRING_ESCAPES) + '"'
     if language:
-        if not _LANGUAGE_TAG.match(language):
-            raise InputError(f"not a language tag: {language[:50]!r}")
-        return f"{text}@{language}"
-    if datatype and datatype not in (XSD_STRING, RDF_LANG_STRING):
-        return f"{text}^^{iri_ref(datatype)}"
-    return text
+        try:
+            return str(ox.Literal(value, language=language))
+        except ValueError as error:
+            raise InputError(f"not a language tag: {language[:50]!r} ({error})") from error
+    if datatype:
+        return str(ox.Literal(value, datatype=_named_node(datatype)))
+    return str(ox.Literal(value))
 
 
 def blank_node(label: str) -> str:
     """`_:label`, refusing a label the grammar does not allow."""
-    if not _BLANK_NODE_LABEL.match(label):
-        raise InputError(f"not a blank node label: {label[:50]!r}")
-    return f"_:{label}"
+    try:
+        return str(ox.BlankNode(label))
+    except ValueError as error:
+        raise InputError(f"not a blank node label: {label[:50]!r}") from error
 
 
 def term(node: object) -> str:
@@ -445,14 +438,14 @@ def term(node: object) -> str:
     >>> term(URIRef("http://e/a")), term(Literal(3)), term(ox.Literal("x", language="ar"))
     ('<http://e/a>', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"@ar')
     """
-    if isinstance(node, URIRef | ox.NamedNode):
-        return iri_ref(str(node) if isinstance(node, URIRef) else node.value)
+    if isinstance(node, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return str(node)  # checked when it was made
+    if isinstance(node, URIRef):
+        return iri_ref(node)
     if isinstance(node, Literal):
         return literal(str(node), language=node.language, datatype=node.datatype and str(node.datatype))
-    if isinstance(node, ox.Literal):
-        return literal(node.value, language=node.language, datatype=node.datatype.value)
-    if isinstance(node, BNode | ox.BlankNode):
-        return blank_node(str(node) if isinstance(node, BNode) else node.value)
+    if isinstance(node, BNode):
+        return blank_node(node)
     raise InputError(f"the term {node!r} cannot be written into SPARQL")
 
 
@@ -463,3 +456,10 @@ def triples_text(triples: Iterable[tuple[object, object, object]]) -> str:
     <http://e/s> <http://e/p> "o" .
     """
     return "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
+
+
+def _named_node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise InputError(f"not an IRI: {iri[:200]!r} ({error})") from error
