@@ -13,16 +13,17 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from kg import vocab
 from kg.formats import JSON_LD, N3, N_TRIPLES, RDF_XML, TURTLE, formats
 from kg.store import Store
 from kg.vocab import BASE, PREFIXES, RES
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+SD = str(vocab.SD)
+VOID = str(vocab.VOID)
+FORMATS_NS = str(vocab.W3C_FORMATS)
+DCTERMS = str(vocab.DCTERMS)
+RDF_TYPE = ox.NamedNode(str(vocab.RDF.type))
+XSD_INTEGER = ox.NamedNode(str(vocab.XSD.integer))
 DATASET = ox.NamedNode(BASE + "dataset")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 COUNTS_TTL_S = 30.0

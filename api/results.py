@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from api.errors import ResultTooLarge
 from kg.formats import Format
 from kg.store import QueryAnswer
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, XSD
 
 CHUNK_BYTES = 16 * 1024
 CHUNK_SECONDS = 0.5
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = str(XSD.string)
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 TURTLE_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
 # Written with our prefixes, which pyoxigraph's serialiser of query answers does not take.

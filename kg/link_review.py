@@ -201,7 +201,7 @@ SELECT ?item ?name ?matchedBy ?label ?description ?kindOk WHERE {{
   {{ ?item rdfs:label ?name BIND ("label" AS ?matchedBy) }}
   UNION
   {{ ?item skos:altLabel ?name BIND ("alias" AS ?matchedBy) }}
-  FILTER (STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q"))
+  FILTER (STRSTARTS(STR(?item), "{WD}Q"))
   OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "en") }}
   OPTIONAL {{ ?item schema:description ?description FILTER (LANG(?description) = "en") }}
 {kind_bind}}}

@@ -296,6 +296,11 @@ SCHEMA = Namespace("http://schema.org/")  # Wikidata's descriptions use http, no
 # Declared here: some rdflib releases spell WGS84 with https, which is wrong (docs/findings.md).
 WGS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 LINK_PREFIXES = {"wd": WD, "wdt": WDT, "dbr": DBR, "schema": SCHEMA, "wgs": WGS}
+# Namespaces of the endpoint's own description (api/describe.py): SPARQL Service Description, VoID, and the
+# W3C's IRIs of formats (https://www.w3.org/ns/formats/).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 
 def sparql_prefixes(*names: str) -> str:
@@ -339,12 +344,15 @@ __all__ = [
     "RES",
     "RT",
     "SCHEMA",
+    "SD",
     "SEARCH",
     "SEARCH_SERVICE",
     "SHAPE",
     "SKOS",
     "SOURCE_GRAPHS",
     "TIME",
+    "VOID",
+    "W3C_FORMATS",
     "WD",
     "WDT",
     "WGS",

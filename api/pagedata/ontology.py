@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from api.pagedata.terms import BASE, KG, RT, curie, href_of
 from kg.settings import Settings
-from kg.vocab import SHAPE
+from kg.vocab import DCTERMS, SHAPE
 
 
 @lru_cache(maxsize=4)
@@ -219,8 +219,8 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
                 {
                     "name": name,
                     "iri": str(node),
-                    "title": _text(module, node, URIRef("http://purl.org/dc/terms/title")),
-                    "description": _text(module, node, URIRef("http://purl.org/dc/terms/description")),
+                    "title": _text(module, node, DCTERMS.title),
+                    "description": _text(module, node, DCTERMS.description),
                     "version": _text(module, node, OWL.versionInfo),
                     "versionIRI": str(next(module.objects(node, OWL.versionIRI), "")) or None,
                     "anchor": "module-" + name.replace("/", "-"),
