@@ -30,10 +30,17 @@ class KG(DefinedNamespace):
     stance: URIRef
     hasEvidence: URIRef
     statedOn: URIRef
+    observedOn: URIRef
+    holdsFrom: URIRef
+    holdsTo: URIRef
+    edtf: URIRef
     during: URIRef
     context: URIRef
     contradicts: URIRef
     closes: URIRef
+    endedBy: URIRef
+    supersededBy: URIRef
+    disputedWith: URIRef
     activityKind: URIRef
     metonym: URIRef
 
@@ -153,6 +160,10 @@ class KG(DefinedNamespace):
     RelationType: URIRef
     RelationTypes: URIRef
     polarity: URIRef
+    oneHolderPer: URIRef
+    StatementRole: URIRef
+    SubjectRole: URIRef
+    ObjectRole: URIRef
     directed: URIRef
     directProperty: URIRef
     alliedWith: URIRef
@@ -248,6 +259,8 @@ ENTITIES_GRAPH = URIRef(GRAPH + "entities")
 DERIVED_GRAPH = URIRef(GRAPH + "derived")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
 HISTORY_GRAPH = URIRef(GRAPH + "history")
+# When each statement holds by the as-of rule (kg/asof.py): kg:holdsFrom, kg:holdsTo and what ended it.
+TIMELINE_GRAPH = URIRef(GRAPH + "timeline")
 
 
 def source_graph(source_id: str) -> URIRef:
@@ -314,6 +327,7 @@ __all__ = [
     "SEARCH_SERVICE",
     "SKOS",
     "TIME",
+    "TIMELINE_GRAPH",
     "XSD",
     "source_graph",
     "sparql_prefixes",
