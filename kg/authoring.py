@@ -600,8 +600,9 @@ class Compiler:
         # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
         speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((evidence, PROV.wasAttributedTo, speaker))
-        # The date of these words: when they were said if the source gives it, else when the source published them.
-        graph.add((evidence, DCTERMS.date, said_on if said_on is not None else ctx.date))
+        # When these words were said, only if the source says (the source's own date is on the source).
+        if said_on is not None:
+            graph.add((evidence, DCTERMS.date, said_on))
         graph.add((evidence, OA.hasSelector, quote_selector))
         graph.add((evidence, OA.hasSelector, position_selector))
         graph.add((quote_selector, RDF.type, OA.TextQuoteSelector))
