@@ -6,9 +6,10 @@ For every statement (any stance), from the source graphs:
   `kg:observedOn` (a statement without time, in a report of 7 December, holds as of 7 December, not before);
   with only an end, the earlier of that observation and the end's earliest day.
 - `kg:holdsTo` (last day, inclusive), only when it ends, the earliest of: its own end (`until`, or the end of an
-  interval); the day before an asserted or reported statement that `kg:closes` it starts (`kg:endedBy`); for a
-  functional relation type (`kg:oneHolderPer`), the day before an asserted or reported statement naming another
-  holder starts later, while it still held (`kg:supersededBy`). Nothing is erased.
+  interval); the day before an asserted or reported statement that `kg:closes` it starts, or that statement's
+  own end when it gives only an end (`kg:endedBy`); for a functional relation type (`kg:oneHolderPer`), the day
+  before an asserted or reported statement naming another holder starts later, while it still held
+  (`kg:supersededBy`). Nothing is erased.
 - `kg:disputedWith`: two asserted or reported statements of a functional type naming different holders from the
   same first day; both hold.
 
@@ -62,6 +63,7 @@ class _Statement:
     own_end: dt.date | None = None
     end: dt.date | None = None
     holder: str = ""  # in a functional group: the side that changes (the subject, or the object)
+    dated_start: bool = False  # the start comes from its time (from, at), not from the source's date
 
 
 def _rows(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
@@ -83,6 +85,7 @@ def _read(store: ox.Store) -> dict[str, _Statement]:
             continue
         found = _Statement(row["st"], row["type"], row["subject"], row["object"], row["stance"] in _FACTUAL)
         found.start, found.own_end = _day(row.get("from")), _day(row.get("until"))
+        found.dated_start = found.start is not None
         statements[row["st"]] = found
         if found.start is None and "endEarliest" in row:
             ends_only[row["st"]] = _day(row["endEarliest"])  # type: ignore[assignment]
@@ -107,17 +110,27 @@ def _ends(statement: _Statement, day: dt.date) -> bool:
 
 
 def _cut(statement: _Statement, day: dt.date) -> None:
+    """End the statement the day before `day`, unless it already ends earlier."""
     if statement.end is None or day - _DAY < statement.end:
         statement.end = day - _DAY
+
+
+def _closing_day(closing: _Statement) -> dt.date | None:
+    """The day after the last day of what a closing statement closes: the day after its own end when it gives
+    only an end ("the partnership ended at the end of 2024"), else its start ("on D the army withdrew")."""
+    if not closing.dated_start and closing.own_end is not None:
+        return closing.own_end + _DAY
+    return closing.start
 
 
 def _closings(store: ox.Store, statements: dict[str, _Statement]) -> list[tuple[str, str]]:
     links = []
     for row in _rows(store, _CLOSINGS):
         closed, closing = statements.get(row["closed"]), statements.get(row["closing"])
-        if closed and closing and closed.start and closing.start and _ends(closed, closing.start):
-            _cut(closed, closing.start)
-            links.append((closed.iri, closing.iri))
+        day = _closing_day(closing) if closing else None
+        if closed and closed.start and day and day > closed.start:
+            _cut(closed, day)
+            links.append((closed.iri, closing.iri))  # type: ignore[union-attr]
     return links
 
 
