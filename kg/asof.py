@@ -18,8 +18,9 @@ For every statement (any stance), from the source graphs:
 The rule is materialised rather than a custom SPARQL function so that it works on any store: a remote SPARQL
 endpoint and `oxigraph serve` answer it too (docs/decisions/20261207-as-of-rule.md).
 
-The rows are read with four SELECTs and the rule runs in Python over them: a few passes over the statements,
-and per functional group a sort, so it stays linear-logarithmic in the number of statements.
+The rule reads the triples of the few properties it needs from Oxigraph's predicate index and runs in Python:
+a few passes over the statements, and per functional group a sort, so it stays linear-logarithmic in the number
+of statements.
 """
 
 import bisect
@@ -29,23 +30,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
-from kg.vocab import KG, TIME, TIMELINE_GRAPH, sparql_prefixes
+from kg.vocab import KG, TIME, TIMELINE_GRAPH, XSD
 
-PREFIXES = sparql_prefixes("kg", "time")
-_STATEMENTS = f"""{PREFIXES}SELECT ?st ?type ?subject ?object ?stance ?from ?until ?endEarliest WHERE {{
-  ?st a kg:Statement ; kg:relationType ?type ; kg:subject ?subject ; kg:object ?object ; kg:stance ?stance .
-  OPTIONAL {{
-    ?st kg:during ?time .
-    OPTIONAL {{ ?time kg:fromDate ?from }}
-    OPTIONAL {{ ?time time:hasEnd ?end . ?time kg:untilDate ?until . ?end kg:fromDate ?endEarliest }}
-  }}
-}}"""
-_OBSERVED = f"{PREFIXES}SELECT ?st ?day WHERE {{ ?st a kg:Statement ; kg:observedOn ?day }}"
-_CLOSINGS = f"""{PREFIXES}SELECT ?closing ?closed WHERE {{
-  ?closing kg:closes ?closed ; kg:stance ?stance FILTER (?stance IN (kg:Asserted, kg:Reported))
-}}"""
-_FUNCTIONAL = f"{PREFIXES}SELECT ?type ?role WHERE {{ ?type kg:oneHolderPer ?role }}"
 # What the rule reads besides each statement's subject, type, object and stance (an ingest fetches only these).
 READ_PROPERTIES = (KG.during, KG.fromDate, KG.untilDate, TIME.hasEnd, KG.observedOn, KG.closes)
 _FACTUAL = frozenset({str(KG.Asserted), str(KG.Reported)})
@@ -66,11 +54,18 @@ class _Statement:
     dated_start: bool = False  # the start comes from its time (from, at), not from the source's date
 
 
-def _rows(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
-    solutions = store.query(query, use_default_graph_as_union=True)
-    names = [variable.value for variable in solutions.variables]
-    for solution in solutions:
-        yield {name: term.value for name in names if (term := solution[name]) is not None}
+def _values(store: ox.Store, prop: URIRef) -> Iterator[tuple[str, str]]:
+    """(subject, object) of every triple of one property, in any graph: a scan of Oxigraph's predicate index,
+    much faster than a SPARQL join over the union of the graphs (evaluated row by row)."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None, None):
+        yield quad.subject.value, quad.object.value
+
+
+def _first(store: ox.Store, prop: URIRef) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for subject, value in _values(store, prop):
+        found.setdefault(subject, value)
+    return found
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -78,27 +73,31 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _read(store: ox.Store) -> dict[str, _Statement]:
-    statements: dict[str, _Statement] = {}
-    ends_only: dict[str, dt.date] = {}
-    for row in _rows(store, _STATEMENTS):
-        if row["st"] in statements:
-            continue
-        found = _Statement(row["st"], row["type"], row["subject"], row["object"], row["stance"] in _FACTUAL)
-        found.start, found.own_end = _day(row.get("from")), _day(row.get("until"))
-        found.dated_start = found.start is not None
-        statements[row["st"]] = found
-        if found.start is None and "endEarliest" in row:
-            ends_only[row["st"]] = _day(row["endEarliest"])  # type: ignore[assignment]
+    """Every statement (subject, relation type, object, stance) with its start, own end and source dates."""
+    subjects, objects, stances = (_first(store, prop) for prop in (KG.subject, KG.object, KG.stance))
+    statements = {
+        iri: _Statement(iri, kind, subjects[iri], objects[iri], stances[iri] in _FACTUAL)
+        for iri, kind in _first(store, KG.relationType).items()
+        if iri in subjects and iri in objects and iri in stances
+    }
+    during, end_instants = _first(store, KG.during), _first(store, TIME.hasEnd)
+    starts, ends = _first(store, KG.fromDate), _first(store, KG.untilDate)
     observed: dict[str, dt.date] = {}
-    for row in _rows(store, _OBSERVED):
-        day = _day(row["day"])
-        if day is not None and (row["st"] not in observed or day < observed[row["st"]]):
-            observed[row["st"]] = day
+    for iri, text in _values(store, KG.observedOn):
+        day = _day(text)
+        if iri in statements and day is not None and (iri not in observed or day < observed[iri]):
+            observed[iri] = day
     for iri, statement in statements.items():
-        if statement.start is None and iri in observed:
-            statement.start = min(observed[iri], ends_only.get(iri, observed[iri]))
-        elif statement.start is None:
-            statement.start = ends_only.get(iri)
+        time = during.get(iri)
+        statement.start = _day(starts.get(time)) if time else None
+        statement.dated_start = statement.start is not None
+        known = [observed[iri]] if iri in observed else []
+        if time in end_instants:  # an interval with an end; an instant has none (it holds as of its day)
+            statement.own_end = _day(ends.get(time))
+            end_earliest = _day(starts.get(end_instants[time]))
+            known += [end_earliest] if end_earliest else []
+        if statement.start is None:
+            statement.start = min(known, default=None)
         statement.end = statement.own_end
     return statements
 
@@ -124,19 +123,22 @@ def _closing_day(closing: _Statement) -> dt.date | None:
 
 
 def _closings(store: ox.Store, statements: dict[str, _Statement]) -> list[tuple[str, str]]:
+    """Cut each statement closed by an asserted or reported one; the (closed, closing) pairs."""
     links = []
-    for row in _rows(store, _CLOSINGS):
-        closed, closing = statements.get(row["closed"]), statements.get(row["closing"])
-        day = _closing_day(closing) if closing else None
-        if closed and closed.start and day and day > closed.start:
+    for closing_iri, closed_iri in _values(store, KG.closes):
+        closed, closing = statements.get(closed_iri), statements.get(closing_iri)
+        if closed is None or closing is None or not closing.factual:
+            continue
+        day = _closing_day(closing)
+        if closed.start and day and day > closed.start:
             _cut(closed, day)
-            links.append((closed.iri, closing.iri))  # type: ignore[union-attr]
+            links.append((closed.iri, closing.iri))
     return links
 
 
 def _groups(store: ox.Store, statements: dict[str, _Statement]) -> Iterator[list[_Statement]]:
     """Statements of a functional type sharing the one-holder side (the object, or the subject)."""
-    roles = {row["type"]: row["role"] for row in _rows(store, _FUNCTIONAL)}
+    roles = dict(_values(store, KG.oneHolderPer))
     groups: dict[tuple[str, str], list[_Statement]] = defaultdict(list)
     for statement in statements.values():
         role = roles.get(statement.type)
@@ -188,28 +190,14 @@ def timeline_quads(store: ox.Store) -> list[ox.Quad]:
         links[str(KG.supersededBy)] += superseded
         links[str(KG.disputedWith)] += disputed
     graph = ox.NamedNode(str(TIMELINE_GRAPH))
-    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    date = ox.NamedNode(str(XSD.date))
+    holds_from, holds_to = ox.NamedNode(str(KG.holdsFrom)), ox.NamedNode(str(KG.holdsTo))
     quads = []
     for statement in statements.values():
         node = ox.NamedNode(statement.iri)
-        if statement.start is not None:
-            quads.append(
-                ox.Quad(
-                    node,
-                    ox.NamedNode(str(KG.holdsFrom)),
-                    ox.Literal(statement.start.isoformat(), datatype=date),
-                    graph,
-                )
-            )
-        if statement.end is not None:
-            quads.append(
-                ox.Quad(
-                    node,
-                    ox.NamedNode(str(KG.holdsTo)),
-                    ox.Literal(statement.end.isoformat(), datatype=date),
-                    graph,
-                )
-            )
+        for prop, day in ((holds_from, statement.start), (holds_to, statement.end)):
+            if day is not None:
+                quads.append(ox.Quad(node, prop, ox.Literal(day.isoformat(), datatype=date), graph))
     for prop, pairs in links.items():
         quads += [
             ox.Quad(ox.NamedNode(a), ox.NamedNode(prop), ox.NamedNode(b), graph)
