@@ -63,6 +63,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20241208)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "kg-endpoint-bench")
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS / "asof.md", help="The table; the JSON goes beside it."
+    )
     args = parser.parse_args()
     manifest = synthetic.ensure(args.triples, args.seed, args.cache_dir)
     path = Path(manifest.path)
@@ -92,8 +95,8 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.1f}",
         "date": time.strftime("%Y-%m-%d"),
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "asof.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     lines = [
         "# The as-of rule at scale (`bench/asof_bench.py`)",
         "",
@@ -109,7 +112,7 @@ def main() -> None:
         f"Ratio with/without: {result['ratio']:.2f}. The as-of rule alone, once: {rule_alone:.2f} s.",
         "",
     ]
-    (RESULTS / "asof.md").write_text("\n".join(lines), encoding="utf-8")
+    args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
 
