@@ -12,11 +12,12 @@ import pytest
 from helpers import invoke
 from rdflib import Graph, Literal
 
+from api.pagedata.facts import statement_by_id
 from api.pagedata.graph import graph_payload
 from kg.analytics import Options, Window, blocs_report, diff, diff_report, read_record
 from kg.asof import apply_as_of_rule
 from kg.errors import InputError
-from kg.settings import get_settings
+from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore
 from kg.temporal import add_time
 from kg.vocab import KG, RES, RT, TIME, TIMELINE_GRAPH, XSD
@@ -260,3 +261,14 @@ def test_diff_in_python_agrees_with_the_command(store: EmbeddedStore) -> None:
     record = read_record(store)
     report = diff_report(diff(record, dt.date(2024, 11, 28), dt.date(2025, 6, 1)), record)
     assert ("assad-regime", "allied-with", "russia") in changes(report, "began")
+
+
+def test_the_evidence_panel_says_when_a_statement_holds_and_who_superseded_it(
+    store: EmbeddedStore, settings: Settings
+) -> None:
+    regime = statement_by_id(store, settings, REGIME_IN_DERAA)  # what /api/statement/<id> answers
+    assert regime["holds"] == {"from": "2018-01-01", "until": "2024-12-06"}
+    assert [r["id"] for r in regime["supersededBy"]] == [REBELS_IN_DERAA]
+    assert regime["observedOn"] == ["2024-12-07"] and regime["statedOn"] is None
+    alliance = statement_by_id(store, settings, ALLIANCE)
+    assert alliance["holds"] == {"from": "2024-12-07", "until": None}
