@@ -11,7 +11,7 @@ triples take seconds to make:
 - `graph/source/<id>`: one graph per source (50 to 150 entries each): its `kg:SourceDocument` node, statements
   (`kg:subject`, `kg:relationType` from the `rt:` scheme with a polarity drawn at random, cooperative ones
   mostly within a bloc and hostile ones mostly across blocs, `kg:object`, mentions, `kg:stance`, attribution,
-  `kg:statedOn`, `kg:during` a `time:Instant` or `time:ProperInterval` with `kg:fromDate`/`kg:untilDate`),
+  `kg:statedOn`, `kg:observedOn` (the source's date), `kg:during` a `time:Instant` or `time:ProperInterval` with `kg:fromDate`/`kg:untilDate`),
   their evidence with `oa:TextQuoteSelector` and `oa:TextPositionSelector`, and corroborations (a statement of
   an earlier source found again: one more piece of evidence);
 - `graph/derived` and `graph/inferred`: the direct triples of asserted and reported statements, and their
@@ -45,7 +45,7 @@ from kg import vocab
 from kg.sparql_text import iri_ref, literal
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 3  # bump when the output changes, so that cached files are rebuilt
+GENERATOR_VERSION = 4  # bump when the output changes, so that cached files are rebuilt
 
 # Plain strings of kg/vocab.py's namespaces: the generator writes millions of terms by concatenation.
 BASE = vocab.BASE
@@ -401,6 +401,8 @@ class Generator:
                     self.degree[obj] += 1
                 if stance in FACT_STANCES:
                     self._derive(rtype, subject, obj)
+            # the source's date, on a new statement and on one said again (kg:observedOn, one per source)
+            w.quad(iri(statement), iri(KG + "observedOn"), typed(day(published), "date"), g)
             evidence = f"{RES}evidence/{source_id}/{entry:03d}"
             offset += rnd.randrange(40, 400)
             self._evidence(w, g, statement, evidence, source, speaker, stated, exact, offset)

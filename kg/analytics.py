@@ -271,8 +271,7 @@ def record_of(network: Network) -> Record:
     actors = _actors(network)
     labels = _english_labels(network, actors)
     events = [_event(event, labels) for event in network.events]
-    ends = _closing_days(network.statements)
-    ties = [_statement_tie(s, network, ends) for s in network.statements if _polarity(s, network)]
+    ties = [_statement_tie(s, network) for s in network.statements if _polarity(s, network)]
     ties += [tie for event in events for tie in event_ties(event)]
     ties = [tie for tie in _unique(ties) if tie.subject in actors and tie.object in actors]
     return Record(actors=actors, ties=ties, events=events, labels=labels)
@@ -342,37 +341,12 @@ def _event(event: Happening, labels: dict[str, str]) -> Event:
     )
 
 
-def _closing_days(statements: Iterable[Statement]) -> dict[str, dt.date]:
-    """For each closed statement, the earliest day an asserted or reported closing statement gives."""
-    ends: dict[str, dt.date] = {}
-    for statement in statements:
-        days = [
-            dt.date.fromisoformat(closing.until)
-            for closing in statement.closed_by
-            if closing.until and closing.stance in (ASSERTED, REPORTED)
-        ]
-        if days:
-            ends[statement.iri] = min(days)
-    return ends
-
-
 def _polarity(statement: Statement, network: Network) -> int:
     relation = network.relation_types.get(statement.relation)
     return (relation.polarity or 0) if relation else 0
 
 
-def closed_span(span: Span, end: dt.date | None) -> Span:
-    """A span cut at the day a closing statement gives (an undated span gets that day as its end).
-
-    >>> closed_span(Span(dt.date(2017, 1, 1), None, True), dt.date(2024, 12, 31)).iso()
-    '2017-01-01/2024-12-31'
-    """
-    if end is None or (span.end is not None and span.end <= end):
-        return span
-    return Span(span.start, end, True)
-
-
-def _statement_tie(statement: Statement, network: Network, ends: dict[str, dt.date]) -> Tie:
+def _statement_tie(statement: Statement, network: Network) -> Tie:
     relation = network.relation_types[statement.relation]
     return Tie(
         id=statement.iri,
@@ -384,7 +358,7 @@ def _statement_tie(statement: Statement, network: Network, ends: dict[str, dt.da
         directed=relation.directed,
         stance=statement.stance or "",
         attributed_to=statement.attributed_to,
-        span=closed_span(_span(statement.start, statement.end), ends.get(statement.iri)),
+        span=_span(statement.start, statement.end),  # when it holds, by the as-of rule (kg/asof.py)
         quotes=_quotes(statement),
     )
 

@@ -414,6 +414,7 @@ class Compiler:
         if existing is not None:
             self.index.statement_iris[slug] = existing.iri
             ctx.graph.add((existing.iri, KG.hasEvidence, self._add_evidence(ctx, slug, entry)))
+            ctx.graph.add((existing.iri, KG.observedOn, ctx.date))
             ctx.summary.corroborations += 1
             return
         node = RES[f"statement/{slug}"]
@@ -538,13 +539,13 @@ class Compiler:
             )
         return stance
 
-    def _speaker_and_date(self, ctx: "_SourceContext", entry: dict[str, Any]) -> tuple[URIRef, Literal]:
-        """Who says it (default: the source's author) and when (default: the source's date)."""
+    def _speaker_and_date(
+        self, ctx: "_SourceContext", entry: dict[str, Any]
+    ) -> tuple[URIRef, Literal | None]:
+        """Who says it (default: the source's author) and when, if the entry says (`said_on`)."""
         line = entry.get(LINE_KEY)
         speaker = self._ref(entry["by"], "by", ctx.file, line) if entry.get("by") else ctx.author
-        said_on = (
-            parse_date(entry["said_on"], "said_on", ctx.file, line) if entry.get("said_on") else ctx.date
-        )
+        said_on = parse_date(entry["said_on"], "said_on", ctx.file, line) if entry.get("said_on") else None
         return speaker, said_on
 
     def _add_attestation(self, ctx: "_SourceContext", node: URIRef, entry: dict[str, Any]) -> None:
@@ -554,7 +555,10 @@ class Compiler:
         graph.add((node, KG.stance, STANCES[self._stance(entry, ctx)]))
         speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((node, PROV.wasAttributedTo, speaker))
-        graph.add((node, KG.statedOn, said_on))
+        # When it was said only when the source says so; when the source observed it, always (its date).
+        if said_on is not None:
+            graph.add((node, KG.statedOn, said_on))
+        graph.add((node, KG.observedOn, ctx.date))
         if entry.get("time") is not None:
             graph.add((node, KG.during, add_time(graph, entry["time"], ctx.file, line)))
         if entry.get("context"):
@@ -596,7 +600,9 @@ class Compiler:
         # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
         speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((evidence, PROV.wasAttributedTo, speaker))
-        graph.add((evidence, DCTERMS.date, said_on))
+        # When these words were said, only if the source says (the source's own date is on the source).
+        if said_on is not None:
+            graph.add((evidence, DCTERMS.date, said_on))
         graph.add((evidence, OA.hasSelector, quote_selector))
         graph.add((evidence, OA.hasSelector, position_selector))
         graph.add((quote_selector, RDF.type, OA.TextQuoteSelector))

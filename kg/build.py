@@ -28,6 +28,7 @@ from kg.vocab import (
     INFERRED_GRAPH,
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
+    TIMELINE_GRAPH,
 )
 
 Step = Callable[[str], None]
@@ -43,7 +44,8 @@ class BuiltGraph:
     consistency: ConsistencyReport | None = None
 
     def data_graph(self) -> Graph:
-        """The authored data (entities and sources) without ontology, derived or inferred triples."""
+        """The authored data (entities and sources) and the timeline, without ontology, derived or inferred
+        triples (the timeline is validated with the data: its shape checks holdsFrom <= holdsTo)."""
         merged = Graph()
         for iri, graph in self.graphs.items():
             if iri not in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH):
@@ -81,6 +83,7 @@ def assemble(settings: Settings, step: Step = lambda _: None, *, reason: bool = 
     derive_and_infer(scratch)
     graphs[DERIVED_GRAPH] = from_oxigraph(scratch, DERIVED_GRAPH)
     graphs[INFERRED_GRAPH] = from_oxigraph(scratch, INFERRED_GRAPH)
+    graphs[TIMELINE_GRAPH] = from_oxigraph(scratch, TIMELINE_GRAPH)
     built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.summaries)})
     if java:
         step("checking consistency with HermiT")

@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.asof import READ_PROPERTIES
 from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load_yaml, source_text_file
 from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
@@ -37,6 +38,7 @@ from kg.vocab import (
     ONTOLOGY_GRAPH,
     RES,
     SOURCE_GRAPHS,
+    TIMELINE_GRAPH,
     source_graph,
     sparql_prefixes,
 )
@@ -103,20 +105,22 @@ def _slug(iri: str) -> str:
 
 def reason_over_store(
     store: Store, ontology: Graph, add: dict[URIRef, Graph], drop: URIRef | None
-) -> tuple[Graph, Graph]:
-    """The derived and inferred graphs the store would have with `add` added and the graph `drop` removed.
+) -> tuple[Graph, Graph, Graph]:
+    """The derived, inferred and timeline graphs the store would have with `add` added and the graph `drop` removed.
 
-    Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance) and the
-    triples of the properties the ontology gives characteristics to.
+    Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance), the
+    triples of the properties the ontology gives characteristics to, and what the as-of rule reads (kg/asof.py).
     """
     drop_filter = f"FILTER (?g != {iri_ref(drop)})" if drop is not None else ""
     properties = " ".join(iri_ref(p) for p in sorted(reasoned_properties(ontology)))
+    as_of_properties = " ".join(iri_ref(p) for p in READ_PROPERTIES)
     skeleton_query = f"""{PREFIXES}CONSTRUCT {{
       ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
       ?x ?p ?y .
     }} WHERE {{
       {{ GRAPH ?g {{ ?st kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance }} }}
       UNION {{ VALUES ?p {{ {properties} }} GRAPH ?g {{ ?x ?p ?y }} }}
+      UNION {{ VALUES ?p {{ {as_of_properties} }} GRAPH ?g {{ ?x ?p ?y }} }}
       FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}") || ?g = <{ENTITIES_GRAPH}>) {drop_filter}
     }}"""
     scratch = ox.Store()
@@ -124,7 +128,11 @@ def reason_over_store(
     skeleton = store.query_bytes(skeleton_query, "application/n-triples")
     scratch.load(skeleton, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{GRAPH}skeleton"))
     derive_and_infer(scratch)
-    return from_oxigraph(scratch, DERIVED_GRAPH), from_oxigraph(scratch, INFERRED_GRAPH)
+    return (
+        from_oxigraph(scratch, DERIVED_GRAPH),
+        from_oxigraph(scratch, INFERRED_GRAPH),
+        from_oxigraph(scratch, TIMELINE_GRAPH),
+    )
 
 
 # ------------------------------------------------------------------------------------------ ingest
@@ -157,9 +165,9 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     new_graph = data.graphs[graph_iri]
     source = Delta.adding({str(graph_iri): new_graph})
     _validate_delta(settings, store, source, ontology)
-    derived, inferred = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
+    derived, inferred, timeline = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
     report = IngestReport(summary)
-    changes = _graph_changes(store, derived, inferred, report)
+    changes = _graph_changes(store, derived, inferred, timeline, report)
     files = _install_files(settings, facts_path, text_path, source_id, text_file)
     _list_seed(settings, text_file, meta)
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -190,9 +198,9 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
         raise InputError(f"no source '{source_id}' in the store (sources: {known})")
     _refuse_if_depended_on(store, graph_iri)
     ontology = load_ontology(settings)
-    derived, inferred = reason_over_store(store, ontology, {}, drop=graph_iri)
+    derived, inferred, timeline = reason_over_store(store, ontology, {}, drop=graph_iri)
     report = IngestReport(SourceSummary(source_id))
-    changes = _graph_changes(store, derived, inferred, report)
+    changes = _graph_changes(store, derived, inferred, timeline, report)
     files = _remove_files(settings, source_id)
     _unlist_seed(settings, [path.name for path in files])
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -215,15 +223,18 @@ def _validate_delta(settings: Settings, store: Store, delta: Delta, ontology: Gr
         raise ValidationFailed(report.text, report.turtle)
 
 
-def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: IngestReport) -> Delta:
-    """The change that brings the derived and inferred graphs from their current to their new content."""
+def _graph_changes(
+    store: Store, derived: Graph, inferred: Graph, timeline: Graph, report: IngestReport
+) -> Delta:
+    """The change that brings the derived, inferred and timeline graphs from their current to their new content."""
     changes = Delta()
-    for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred)):
+    for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred), (TIMELINE_GRAPH, timeline)):
         current = stored_graph(store, iri)
         added, removed = new - current, current - new
-        name = "derived" if iri == DERIVED_GRAPH else "inferred"
-        setattr(report, f"{name}_added", len(added))
-        setattr(report, f"{name}_removed", len(removed))
+        if iri != TIMELINE_GRAPH:
+            name = "derived" if iri == DERIVED_GRAPH else "inferred"
+            setattr(report, f"{name}_added", len(added))
+            setattr(report, f"{name}_removed", len(removed))
         changes.added |= set(quads_of(added, str(iri)))
         changes.removed |= set(quads_of(removed, str(iri)))
     return changes

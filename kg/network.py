@@ -49,7 +49,7 @@ STATEMENTS_QUERY = (
     + """SELECT ?fact ?subject ?object ?relation ?stance ?by ?from ?until WHERE {
   ?fact a kg:Statement ; kg:subject ?subject ; kg:object ?object ; kg:relationType ?relation ; kg:stance ?stance .
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
-  OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
+  OPTIONAL { ?fact kg:holdsFrom ?from } OPTIONAL { ?fact kg:holdsTo ?until }
 }"""
 )
 EVENTS_QUERY = (
@@ -80,10 +80,9 @@ EVIDENCE_QUERY = (
 CONTRADICTS_QUERY = PREFIXES + "SELECT ?fact ?other WHERE { ?fact kg:contradicts ?other }"
 CLOSES_QUERY = (
     PREFIXES
-    + """SELECT ?closing ?closed ?stance ?until WHERE {
+    + """SELECT ?closing ?closed ?stance WHERE {
   ?closing kg:closes ?closed .
   OPTIONAL { ?closing kg:stance ?stance }
-  OPTIONAL { ?closing kg:during/kg:untilDate ?until }
 }"""
 )
 ROLES = ("agent", "hasParticipant", "target", "place", "subEventOf")
@@ -116,17 +115,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Closing:
-    """A later statement that ends an open relation (`kg:closes`), with its stance and the day it gives."""
+    """A later statement that says an earlier relation ended (`kg:closes`), with its stance; the day it ends
+    is the as-of rule's (`kg:holdsTo` of the closed statement)."""
 
     iri: str
     stance: str | None = None
-    until: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class Fact:
-    """What statements and events share: stance, who it is attributed to, its time (lexical xsd:date bounds of
-    `kg:during`, None when open or absent), its evidence, and the facts that contradict or close it."""
+    """What statements and events share: stance, who it is attributed to, its time (lexical xsd:date days,
+    None when open or absent), its evidence, and the facts that contradict or close it.
+
+    A statement's time is when it holds by the as-of rule (`kg:holdsFrom` / `kg:holdsTo` of `graph/timeline`,
+    kg/asof.py): from its start, or the date of the source that gives it, until its own end, a closing statement
+    or a later holder. An event's time is the bounds of its `kg:during`."""
 
     iri: str
     stance: str | None = None
@@ -281,13 +284,12 @@ def _read_contradictions(rows: list[Row]) -> dict[str, tuple[str, ...]]:
 def _read_closings(rows: list[Row]) -> dict[str, tuple[Closing, ...]]:
     found: dict[str, set[Closing]] = defaultdict(set)
     for row in rows:
-        closing = Closing(row["closing"]["value"], _value(row, "stance"), _value(row, "until"))
-        found[row["closed"]["value"]].add(closing)
+        found[row["closed"]["value"]].add(Closing(row["closing"]["value"], _value(row, "stance")))
     return {fact: tuple(sorted(items, key=_closing_key)) for fact, items in found.items()}
 
 
-def _closing_key(closing: Closing) -> tuple[str, str, str]:
-    return closing.iri, closing.stance or "", closing.until or ""
+def _closing_key(closing: Closing) -> tuple[str, str]:
+    return closing.iri, closing.stance or ""
 
 
 def _fact_fields(row: Row, links: dict[str, dict[str, tuple[Any, ...]]]) -> dict[str, Any]:

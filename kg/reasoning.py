@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.asof import apply_as_of_rule
 from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
 
 PREFIXES = sparql_prefixes("kg", "owl", "rdfs")
@@ -79,6 +80,7 @@ def _size(store: ox.Store, graph: str) -> int:
 def derive_and_infer(store: ox.Store) -> dict[str, int]:
     """Fill the derived and inferred graphs of an in-memory store holding the ontology and the sources."""
     store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}> ; DROP SILENT GRAPH <{INFERRED_GRAPH}>")
+    timeline = apply_as_of_rule(store)  # graph/timeline: when each statement holds (kg/asof.py)
     store.update(DERIVE)
     for _ in range(MAX_ROUNDS):
         before = _size(store, str(INFERRED_GRAPH))
@@ -86,4 +88,8 @@ def derive_and_infer(store: ox.Store) -> dict[str, int]:
             store.update(rule)
         if _size(store, str(INFERRED_GRAPH)) == before:
             break
-    return {"derived": _size(store, str(DERIVED_GRAPH)), "inferred": _size(store, str(INFERRED_GRAPH))}
+    return {
+        "timeline": timeline,
+        "derived": _size(store, str(DERIVED_GRAPH)),
+        "inferred": _size(store, str(INFERRED_GRAPH)),
+    }

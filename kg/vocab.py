@@ -30,10 +30,17 @@ class KG(DefinedNamespace):
     stance: URIRef
     hasEvidence: URIRef
     statedOn: URIRef
+    observedOn: URIRef
+    holdsFrom: URIRef
+    holdsTo: URIRef
+    edtf: URIRef
     during: URIRef
     context: URIRef
     contradicts: URIRef
     closes: URIRef
+    endedBy: URIRef
+    supersededBy: URIRef
+    disputedWith: URIRef
     activityKind: URIRef
     metonym: URIRef
 
@@ -153,6 +160,10 @@ class KG(DefinedNamespace):
     RelationType: URIRef
     RelationTypes: URIRef
     polarity: URIRef
+    oneHolderPer: URIRef
+    StatementRole: URIRef
+    SubjectRole: URIRef
+    ObjectRole: URIRef
     directed: URIRef
     directProperty: URIRef
     alliedWith: URIRef
@@ -256,6 +267,8 @@ LINKS_GRAPH = URIRef(GRAPH + "links")  # verified links to Wikidata (kg/links.py
 ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")  # facts fetched for linked entities (kg/enrich.py)
 ANALYTICS_GRAPH = URIRef(GRAPH + "analytics")  # results of `kg blocs --write` (kg/exports.py)
 SOURCE_GRAPHS = GRAPH + "source/"  # the start of every source graph's IRI
+# When each statement holds by the as-of rule (kg/asof.py): kg:holdsFrom, kg:holdsTo and what ended it.
+TIMELINE_GRAPH = URIRef(GRAPH + "timeline")
 
 
 def source_graph(source_id: str) -> URIRef:
@@ -351,6 +364,7 @@ __all__ = [
     "SKOS",
     "SOURCE_GRAPHS",
     "TIME",
+    "TIMELINE_GRAPH",
     "VOID",
     "W3C_FORMATS",
     "WD",

@@ -104,6 +104,27 @@ def offensive_edges(tab: Tab) -> list[dict[str, Any]]:
     return [e for e in edges(tab) if "rebel-offensive-2024" in e["facts"]]
 
 
+def russia_regime_alliance(tab: Tab) -> bool:
+    return any(
+        e["type"] == "allied-with" and {e["source"], e["target"]} == {"russia", "assad-regime"}
+        for e in edges(tab)
+    )
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"), [("2024-11-28", False), ("2024-12-07", True), ("2025-06-01", True)]
+)
+def test_an_undated_alliance_shows_as_of_its_report_date_and_after(
+    tab: Tab, live: LiveServer, date: str, shown: bool
+) -> None:
+    # "Russia, main ally of the Syrian government", in a report of 7 December 2024 without a date of its own:
+    # by the as-of rule it holds from 7 December on, not before, and still after.
+    tab.open(live.url + f"/?date={date}")
+    tab.page.wait_for_function("(d) => window.kgView.state().date === d", arg=date)
+    assert russia_regime_alliance(tab) is shown
+    assert tab.errors == []
+
+
 def test_the_time_slider_shows_the_network_as_of_a_date(tab: Tab, live: LiveServer) -> None:
     tab.open(live.url + "/")
     slider = tab.page.locator("#date-slider")

@@ -108,7 +108,7 @@ def test_every_statement_event_and_quantity_has_stance_speaker_date_and_evidence
         store,
         """SELECT ?x WHERE {
           VALUES ?class { kg:Statement kg:Quantity } ?x a ?class .
-          FILTER NOT EXISTS { ?x kg:stance ?s ; prov:wasAttributedTo ?who ; kg:statedOn ?d ; kg:hasEvidence ?e }
+          FILTER NOT EXISTS { ?x kg:stance ?s ; prov:wasAttributedTo ?who ; kg:observedOn ?d ; kg:hasEvidence ?e }
         }""",
     )
     assert missing == []
@@ -152,6 +152,15 @@ def test_every_authored_entity_is_in_the_graph_with_type_and_label(
         )
     }
     assert set(authored) <= present
+
+
+def test_when_it_was_said_is_recorded_only_where_the_source_gives_it(store: EmbeddedStore) -> None:
+    # The seed says when a few things were said (said_on); everything else it gives is observed on its date,
+    # and no statedOn stands in for an unknown day.
+    stated = rows(store, "SELECT ?x ?d WHERE { ?x kg:statedOn ?d }")
+    assert {row["d"] for row in stated} == {"2024-12-06", "2024-12-07"} and len(stated) < 10
+    observed = rows(store, "SELECT DISTINCT ?d WHERE { ?x a kg:Statement ; kg:observedOn ?d }")
+    assert [row["d"] for row in observed] == ["2024-12-07"]
 
 
 def test_relative_dates_are_resolved_and_typed(store: EmbeddedStore) -> None:

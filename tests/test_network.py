@@ -11,6 +11,7 @@ import pytest
 from api.pagedata.graph import graph_payload
 from kg import vocab
 from kg.analytics import Options, Record, Tie, Window, read_record
+from kg.asof import apply_as_of_rule
 from kg.network import Closing, read_network
 from kg.store import EmbeddedStore
 from kg.vocab import KG, RES, RT
@@ -52,10 +53,12 @@ def test_the_view_and_the_analytics_read_the_same_signed_statements(store: Embed
 
 @pytest.fixture(scope="module")
 def with_closing(store: EmbeddedStore) -> EmbeddedStore:
-    """The built graph plus an asserted statement saying that Turkey's Astana partnership with Iran ended."""
+    """The built graph plus an asserted statement, from a source of 1 January 2025, saying that Turkey's Astana
+    partnership with Iran ended that day; the as-of rule is run again over the copy."""
     copy = EmbeddedStore(None)
     copy.ox.load(store.export("nquads"), format=ox.RdfFormat.N_QUADS)
-    closing, time = ox.NamedNode(CLOSING), ox.NamedNode(RES + "time/test--2024-12-31")
+    closing, time = ox.NamedNode(CLOSING), ox.NamedNode(RES + "time/test-2025-01-01")
+    day = ox.Literal("2025-01-01", datatype=ox.NamedNode(str(vocab.XSD.date)))
     triples = [
         (closing, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(str(KG.Statement))),
         (closing, str(KG.subject), ox.NamedNode(RES + "turkey")),
@@ -63,20 +66,23 @@ def with_closing(store: EmbeddedStore) -> EmbeddedStore:
         (closing, str(KG.relationType), ox.NamedNode(str(RT["partner-of"]))),
         (closing, str(KG.stance), ox.NamedNode(str(KG.Asserted))),
         (closing, str(KG.closes), ox.NamedNode(CLOSED)),
+        (closing, str(KG.observedOn), day),
         (closing, str(KG.during), time),
-        (time, str(KG.untilDate), ox.Literal("2024-12-31", datatype=ox.NamedNode(str(vocab.XSD.date)))),
+        (time, str(KG.fromDate), day),
+        (time, str(KG.untilDate), day),
     ]
     for subject, predicate, obj in triples:
         copy.ox.add(ox.Quad(subject, ox.NamedNode(predicate), obj, TEST_GRAPH))
+    apply_as_of_rule(copy.ox)
     yield copy
     copy.close()
 
 
-def test_a_closing_statement_ends_the_relation_in_the_view_and_in_the_analytics(
+def test_a_closing_statement_ends_the_relation_the_day_before_it_starts_in_the_view_and_in_the_analytics(
     store: EmbeddedStore, with_closing: EmbeddedStore
 ) -> None:
     closed = next(s for s in read_network(with_closing).statements if s.iri == CLOSED)
-    assert closed.closed_by == (Closing(CLOSING, str(KG.Asserted), "2024-12-31"),)
+    assert closed.closed_by == (Closing(CLOSING, str(KG.Asserted)),)
 
     before, after = view_facts(store)[CLOSED.removeprefix(str(RES))], view_facts(with_closing)
     fact = after[CLOSED.removeprefix(str(RES))]

@@ -58,11 +58,11 @@ CASES = {
     "an interval's beginning gets a second start (the interval)": f"""INSERT DATA {{ GRAPH {PLANTED} {{
         {TIME_2017} kg:fromDate "2016-01-01"^^xsd:date }} }}""",
     "a statement contradicts its own copy (SPARQL on the other end)": f"""INSERT {{ GRAPH {PLANTED} {{
-        st:planted-copy a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:statedOn ?d ;
+        st:planted-copy a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:observedOn ?d ;
             kg:stance ?stance ; prov:wasAttributedTo ?who ; kg:hasEvidence ?e ;
             kg:contradicts st:assad-fled-syria-rumour }} }}
         WHERE {{ GRAPH ?g {{ st:assad-fled-syria-rumour kg:subject ?s ; kg:relationType ?t ;
-            kg:statedOn ?d ; kg:stance ?stance ; prov:wasAttributedTo ?who ; kg:hasEvidence ?e }} }}""",
+            kg:observedOn ?d ; kg:stance ?stance ; prov:wasAttributedTo ?who ; kg:hasEvidence ?e }} }}""",
     "a blank node typed as evidence, with nothing else": f"""INSERT DATA {{ GRAPH {PLANTED} {{
         _:loose a kg:Evidence }} }}""",
     "a valid change: one more alias": f"""INSERT DATA {{ GRAPH {ENTITIES} {{

@@ -171,6 +171,7 @@ def evidenced_details(
             "stance": _stance(desc, labels),
             "by": _ref_or_none(_first(desc, PROV + "wasAttributedTo"), labels),
             "statedOn": date_only(_first(desc, KG + "statedOn")),
+            "observedOn": sorted({date_only(d) for d in _all(desc, KG + "observedOn")} - {None}),
             "note": _first(desc, RDFS + "comment"),
             "context": _ref_or_none(_first(desc, KG + "context"), labels),
         }
@@ -183,6 +184,13 @@ def evidenced_details(
                 "href": href_of(time_iri),
             }
         if kind == "statement":
+            # when it holds by the as-of rule (graph/timeline, kg/asof.py), and what ended it
+            item["holds"] = {
+                "from": date_only(_first(desc, KG + "holdsFrom")),
+                "until": date_only(_first(desc, KG + "holdsTo")),
+            }
+            for key in ("supersededBy", "disputedWith"):
+                item[key] = [ref(o, labels) for o in _all(desc, KG + key)]
             rt = _first(desc, KG + "relationType")
             item["subject"] = _ref_or_none(_first(desc, KG + "subject"), labels)
             item["object"] = _ref_or_none(_first(desc, KG + "object"), labels)

@@ -174,11 +174,6 @@ def _fact(
 
 
 def _close(view: dict[str, Any], fact: Fact) -> None:
-    """A later statement that gives the end of an open relation closes it: the view ends the earlier one there."""
-    if not fact.closed_by:
-        return
-    view["closedBy"] = list(dict.fromkeys(slug_of(closing.iri) for closing in fact.closed_by))
-    for closing in fact.closed_by:
-        until = date_only(closing.until)
-        if until and (view["until"] is None or until < view["until"]):
-            view["until"] = until
+    """The later statements that close a relation; the day it ends is already its `until` (the as-of rule's)."""
+    if fact.closed_by:
+        view["closedBy"] = list(dict.fromkeys(slug_of(closing.iri) for closing in fact.closed_by))

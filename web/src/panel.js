@@ -35,11 +35,17 @@ function entityLink(ref, ctx) {
 }
 
 function timeText(during) {
-  if (!during || (!during.from && !during.until)) return "undated (shown at every date)";
+  if (!during || (!during.from && !during.until)) return "none given";
   if (during.from && during.from === during.until) return `on ${during.from}`;
   if (during.from && during.until) return `from ${during.from} to ${during.until}`;
   if (during.from) return `from ${during.from} (no end given)`;
   return `until ${during.until} (no start given)`;
+}
+
+/** When a statement holds by the as-of rule: from its first day, until its last day if it ended. */
+function holdsText(holds) {
+  if (!holds.from) return "not known";
+  return holds.until ? `from ${holds.from} to ${holds.until}` : `from ${holds.from} on`;
 }
 
 /** The quote inside its paragraph, the quote marked. */
@@ -133,8 +139,20 @@ export function factCard(item, ctx, { nested = false } = {}) {
     el("dd", {}, item.by ? entityLink(item.by, null) : "the source"),
     el("dt", { text: "Said on" }),
     el("dd", { text: item.statedOn || "not given" }),
-    el("dt", { text: "Holds" }),
+    (item.observedOn || []).length
+      ? [el("dt", { text: "Source date" }), el("dd", { text: item.observedOn.join(", ") })]
+      : null,
+    el("dt", { text: "Time given" }),
     el("dd", { text: timeText(item.during) }),
+    item.holds ? [el("dt", { text: "Holds" }), el("dd", { text: holdsText(item.holds) })] : null,
+    ...[
+      ["supersededBy", "Superseded by"],
+      ["disputedWith", "Disputed by"],
+    ].map(([key, label]) =>
+      (item[key] || []).length
+        ? [el("dt", { text: label }), el("dd", {}, join(item[key].map((r) => entityLink(r, null))))]
+        : null,
+    ),
     item.context ? [el("dt", { text: "Context" }), el("dd", {}, entityLink(item.context, null))] : null,
     (item.closedBy || []).length
       ? [el("dt", { text: "Ended by" }), el("dd", {}, join(item.closedBy.map((r) => entityLink(r, null))))]
