@@ -49,6 +49,7 @@ class Index:
         default_factory=lambda: defaultdict(list)
     )
     statement_iris: dict[str, URIRef] = field(default_factory=dict)
+    replaced_by: dict[str, str] = field(default_factory=dict)  # merged id -> the id that replaces it
 
     def define(self, slug: str, kind: str, where: str) -> None:
         """Record a new id; an id defined twice is an error."""

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.relation_types import DECLARED_INTO_SCHEMA
 from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
 
 PREFIXES = sparql_prefixes("kg", "owl", "rdfs")
@@ -79,6 +80,7 @@ def _size(store: ox.Store, graph: str) -> int:
 def derive_and_infer(store: ox.Store) -> dict[str, int]:
     """Fill the derived and inferred graphs of an in-memory store holding the ontology and the sources."""
     store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}> ; DROP SILENT GRAPH <{INFERRED_GRAPH}>")
+    store.update(DECLARED_INTO_SCHEMA)  # relation types a source declares are schema like the ontology's
     store.update(DERIVE)
     for _ in range(MAX_ROUNDS):
         before = _size(store, str(INFERRED_GRAPH))

@@ -163,6 +163,7 @@ class KG(DefinedNamespace):
 
     # relations.ttl: scheme, relation type metadata, direct properties
     RelationType: URIRef
+    DeclaredRelationType: URIRef
     RelationTypes: URIRef
     polarity: URIRef
     directed: URIRef
@@ -356,9 +357,9 @@ def sparql_prefixes(*names: str) -> str:
 __all__ = [
     "BASE",
     "CAMEO",
+    "DCTERMS",
     "DECLARED_PROPERTY",
     "DECLARED_RELATION_TYPE",
-    "DCTERMS",
     "DERIVED_GRAPH",
     "ENTITIES_GRAPH",
     "FOAF",

@@ -1,0 +1,161 @@
+"""Identity in the authored YAML: merged entities (`replaces:`), sides (`sides:` of entities.yaml) and names a
+source attests (`names:` of a facts file). Hooks of `kg.authoring.Compiler`; the format is in docs/authoring.md,
+the decisions in docs/decisions/20261207-merges-and-sides.md.
+
+- A merged id stays a valid reference: it resolves to the entity that replaces it, and its IRI carries
+  `dcterms:isReplacedBy` (the HTTP layer redirects it).
+- A side is a `kg:Side` whose parts are linked with `kg:partOfSide`, in the entities graph.
+- A name is a `kg:NameAttestation` (evidenced like a statement: stance, speaker, quote) plus a `skos:altLabel`
+  of the entity in the same source graph, so the one name index knows it and retracting the source forgets it.
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph, Literal
+
+from kg.errors import InputError
+from kg.temporal import LINE_KEY
+from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, RDF, RDFS, RES, SKOS
+
+if TYPE_CHECKING:
+    from kg.authoring import Compiler, _SourceContext
+    from kg.index import Index
+    from kg.store import Store
+
+NAME_KINDS = {
+    "alias": KG.Alias,
+    "former-name": KG.FormerName,
+    "nom-de-guerre": KG.NomDeGuerre,
+    "transliteration": KG.Transliteration,
+}
+NAME_FIELDS = {"id", "entity", "name", "kind", "language", "stance", "by", "quote", "occurrence", "said_on",
+               "note", "time", "context", LINE_KEY}  # fmt: skip
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+# ------------------------------------------------------------------------------------------ merged entities
+
+
+def register_replacements(index: "Index", entities: dict[Any, Any], file: str) -> None:
+    """Record every `replaces:` of entities.yaml: the old id then resolves to the entity that replaces it."""
+    for slug, body in entities.items():
+        if slug == LINE_KEY or not isinstance(body, dict):
+            continue
+        for old in _as_list(body.get("replaces")):
+            where = {"file": file, "line": body.get(LINE_KEY)}
+            if not isinstance(old, str) or old in index.ids:
+                raise InputError(
+                    f"'{slug}' replaces '{old}', which is still defined: remove it first", **where
+                )
+            if old in index.replaced_by:
+                raise InputError(f"'{old}' is already replaced by '{index.replaced_by[old]}'", **where)
+            index.replaced_by[old] = slug
+
+
+def compile_replacements(graph: Graph, entities: dict[Any, Any]) -> None:
+    """`res:old dcterms:isReplacedBy res:new` (and the inverse), so the old IRI keeps meaning something."""
+    for slug, body in entities.items():
+        if slug == LINE_KEY or not isinstance(body, dict):
+            continue
+        for old in _as_list(body.get("replaces")):
+            graph.add((RES[old], DCTERMS.isReplacedBy, RES[slug]))
+            graph.add((RES[slug], DCTERMS.replaces, RES[old]))
+
+
+def replacements_in_store(store: "Store") -> dict[str, str]:
+    """Merged ids and the ids that replace them, as the entities graph of a store says."""
+    query = f"SELECT ?old ?new WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?old <{DCTERMS.isReplacedBy}> ?new }} }}"
+    base = len(str(RES))
+    return {row["old"]["value"][base:]: row["new"]["value"][base:] for row in store.select(query)}
+
+
+# ------------------------------------------------------------------------------------------ sides
+
+
+def register_sides(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> None:
+    """Define the id of every side of entities.yaml (a side's id is one more id of the graph)."""
+    for side in _sides(compiler, path, doc):
+        compiler._define(side.get("id"), "side", path, side.get(LINE_KEY))
+        compiler.index.labels[side["id"]] = str((side.get("label") or {}).get("en") or side["id"])
+
+
+def compile_sides(compiler: "Compiler", path: Path, doc: dict[str, Any], graph: Graph) -> None:
+    """Each side: a labelled `kg:Side`, and `kg:partOfSide` from each of its parts (entities only)."""
+    file = compiler._rel(path)
+    for side in _sides(compiler, path, doc):
+        line = side.get(LINE_KEY)
+        node = RES[side["id"]]
+        graph.add((node, RDF.type, KG.Side))
+        compiler._add_labels(graph, node, side.get("label"), side["id"], file, line)
+        if side.get("note"):
+            graph.add((node, RDFS.comment, Literal(str(side["note"]), lang="en")))
+        parts = _as_list(side.get("parts"))
+        if not parts:
+            raise InputError(f"side '{side['id']}' has no parts", file=str(file), line=line)
+        for part in parts:
+            graph.add((compiler._ref(part, "parts", file, line), KG.partOfSide, node))
+
+
+def _sides(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    sides = doc.get("sides") or []
+    if not isinstance(sides, list) or not all(isinstance(s, dict) for s in sides):
+        raise InputError(
+            "'sides' must be a list of mappings (id, label, parts, note)", file=str(compiler._rel(path))
+        )
+    return sides
+
+
+# ------------------------------------------------------------------------------------------ attested names
+
+
+def register_names(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> None:
+    """Define each name's id and teach the index the name at once, so later entries may use it."""
+    file = compiler._rel(path)
+    for entry in _names(path, doc, file):
+        line = entry.get(LINE_KEY)
+        compiler._define(entry.get("id"), "name", path, line)
+        entity = compiler._resolve(entry.get("entity"), "entity", file, line)
+        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise InputError(f"name '{entry['id']}' needs a non-empty 'name'", file=str(file), line=line)
+        compiler.index.add_names(entity, [entry["name"]])
+
+
+def compile_names(compiler: "Compiler", ctx: "_SourceContext", path: Path, doc: dict[str, Any]) -> None:
+    """A `kg:NameAttestation` per entry, and the name as `skos:altLabel` of the entity in the source graph."""
+    for entry in _names(path, doc, ctx.file):
+        line = entry.get(LINE_KEY)
+        where = {"file": str(ctx.file), "line": line}
+        unknown = sorted(set(entry) - NAME_FIELDS)
+        if unknown:
+            raise InputError(
+                f"name '{entry['id']}': unknown field(s) {', '.join(map(str, unknown))}", **where
+            )
+        kind = entry.get("kind", "alias")
+        if kind not in NAME_KINDS:
+            raise InputError(
+                f"name '{entry['id']}': kind must be one of {', '.join(NAME_KINDS)}, got {kind!r}", **where
+            )
+        language = str(entry.get("language") or "en")
+        entity = compiler._ref(entry.get("entity"), "entity", ctx.file, line)
+        name = Literal(str(entry["name"]).strip(), lang=language)
+        node = RES[f"name/{entry['id']}"]
+        graph = ctx.graph
+        graph.add((node, RDF.type, KG.NameAttestation))
+        graph.add((node, KG.namedEntity, entity))
+        graph.add((node, KG.attestedName, name))
+        graph.add((node, KG.nameKind, NAME_KINDS[kind]))
+        graph.add((entity, SKOS.altLabel, name))
+        compiler._add_attestation(ctx, node, entry)
+
+
+def _names(path: Path, doc: dict[str, Any], file: Path) -> list[dict[str, Any]]:
+    names = doc.get("names") or []
+    if not isinstance(names, list) or not all(isinstance(n, dict) for n in names):
+        raise InputError("'names' must be a list of mappings (docs/authoring.md)", file=str(file))
+    return names
