@@ -75,6 +75,13 @@ def replacements_in_store(store: "Store") -> dict[str, str]:
     return {row["old"]["value"][base:]: row["new"]["value"][base:] for row in store.select(query)}
 
 
+def replacement_in_store(store: "Store", iri: str) -> str | None:
+    """The IRI of the entity that replaced a merged one (None for an IRI that was not merged)."""
+    query = f"SELECT ?new WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ <{iri}> <{DCTERMS.isReplacedBy}> ?new }} }} LIMIT 1"
+    rows = store.select(query)
+    return rows[0]["new"]["value"] if rows else None
+
+
 # ------------------------------------------------------------------------------------------ sides
 
 
