@@ -263,3 +263,38 @@ def test_a_bad_declaration_is_refused_and_nothing_changes(
     assert code == 2, output
     assert "906_declared_type.yaml" in output
     assert not (project / "kg/data/sources/906_declared_type.yaml").exists()
+
+
+# ------------------------------------------------------------------------------------------ sides
+
+
+def test_side_level_blocs_see_support_to_any_part_of_the_regime(store: EmbeddedStore, settings) -> None:
+    regime, rebels = f"{RES}regime-side", f"{RES}rebel-side"
+    parts = {
+        f"{RES}{slug}" for slug in ("assad-regime", "bashar-al-assad", "syrian-army", "syrian-presidency")
+    }
+    for client in client_for(store, settings):
+        report = client.get("/api/blocs", params={"date": "2024-12-07", "sides": "true"}).json()
+        by_part = client.get("/api/blocs", params={"date": "2024-12-07"}).json()
+    assert report["parameters"]["sides"] is True and "sides" not in by_part["parameters"]
+    bloc_of = {actor["iri"]: actor["bloc"] for actor in report["actors"]}
+    assert parts.isdisjoint(bloc_of) and regime in bloc_of and rebels in bloc_of
+    assert {bloc_of[f"{RES}{ally}"] for ally in ("russia", "iran", "hezbollah")} == {bloc_of[regime]}
+    assert bloc_of[rebels] != bloc_of[regime]
+    edges = {(edge["source"], edge["target"]): edge for edge in report["edges"]}
+    # Iran backs the person, Hezbollah too, Russia the regime and the army: one edge each to the side.
+    assert {"supports", "supports-militarily"} <= set(edges[f"{RES}iran", regime]["relations"])
+    assert edges[f"{RES}hezbollah", regime]["sign"] == 1
+
+
+def test_the_side_query_names_the_part_each_supporter_backs(store: EmbeddedStore, project_dir: Path) -> None:
+    query = (
+        project_dir
+        / "queries/which_actors_support_the_assad_side_through_which_part_and_according_to_whom.rq"
+    )
+    rows = [
+        {k: v["value"] for k, v in row.items()} for row in store.select(query.read_text(encoding="utf-8"))
+    ]
+    through = {(row["supporterLabel"], row["partLabel"]) for row in rows}
+    assert {("Iran", "Assad regime"), ("Iran", "Bashar al-Assad"), ("Russia", "Syrian Army")} <= through
+    assert not any(row["supporter"].endswith(("assad-regime", "syrian-army")) for row in rows)
