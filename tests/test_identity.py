@@ -298,3 +298,25 @@ def test_the_side_query_names_the_part_each_supporter_backs(store: EmbeddedStore
     through = {(row["supporterLabel"], row["partLabel"]) for row in rows}
     assert {("Iran", "Assad regime"), ("Iran", "Bashar al-Assad"), ("Russia", "Syrian Army")} <= through
     assert not any(row["supporter"].endswith(("assad-regime", "syrian-army")) for row in rows)
+
+
+# ------------------------------------------------------------------------------------------ vocabulary
+
+
+def test_the_ontology_page_shows_the_new_types_and_their_plover_and_cameo_matches(
+    store: EmbeddedStore, settings
+) -> None:
+    for client in client_for(store, settings):
+        body = client.get("/ontology").text
+    row = body.split('id="rt-grants-asylum-to"', 1)[1].split("</tr>", 1)[0]
+    assert "يمنح اللجوء إلى" in row and "accorde l&#39;asile à" in row
+    assert 'same as <a href="#cameo-075">cameo:075</a>' in row
+    assert 'close to <a href="#plover-AID">plover:AID</a>' in row
+    for anchor in (
+        'id="Agreement"',
+        'id="Side"',
+        'id="NameAttestation"',
+        'id="plover-AID"',
+        'id="cameo-075"',
+    ):
+        assert anchor in body, anchor

@@ -24,7 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ONTOLOGY_FILES = sorted(ONTOLOGY_DIR.glob("*.ttl"))
-EXPECTED_MODULES = {"core", "actors", "places", "relations", "events", "quantities", "provenance", "alignment"}
+EXPECTED_MODULES = {
+    "core",
+    "actors",
+    "places",
+    "relations",
+    "events",
+    "quantities",
+    "provenance",
+    "alignment",
+}
 EXAMPLE = DATA_DIR / "example-russia-allied-with-assad-regime.trig"
 
 KG_NS = str(KG)

@@ -81,6 +81,8 @@ PREFIX_MAP = {
     "geo": str(vocab.GEO),
     "sh": str(SH),
     "shape": BASE + "shape/",
+    "plover": str(vocab.PLOVER),
+    "cameo": str(vocab.CAMEO),
 }
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
