@@ -9,19 +9,46 @@ the decisions in docs/decisions/20261207-merges-and-sides.md.
   of the entity in the same source graph, so the one name index knows it and retracting the source forgets it.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError
 from kg.temporal import LINE_KEY
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, RDF, RDFS, RES, SKOS
 
 if TYPE_CHECKING:
-    from kg.authoring import Compiler, _SourceContext
     from kg.index import Index
     from kg.store import Store
+
+
+class Compiler(Protocol):
+    """What these hooks use of `kg.authoring.Compiler` (which imports this module, hence no import back)."""
+
+    index: "Index"
+
+    def _rel(self, path: Path) -> Path: ...
+    def _define(self, slug: Any, kind: str, path: Path, line: int | None) -> str: ...
+    def _resolve(
+        self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
+    ) -> str: ...
+    def _ref(
+        self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
+    ) -> URIRef: ...
+    def _add_labels(
+        self, graph: Graph, node: URIRef, label: Any, slug: str, file: Path, line: int | None
+    ) -> None: ...
+    def _add_attestation(self, ctx: Any, node: URIRef, entry: dict[str, Any]) -> None: ...
+
+
+class SourceContext(Protocol):
+    """What these hooks use of the compiler's context of one source file."""
+
+    file: Path
+    graph: Graph
+
 
 NAME_KINDS = {
     "alias": KG.Alias,
@@ -85,14 +112,14 @@ def replacement_in_store(store: "Store", iri: str) -> str | None:
 # ------------------------------------------------------------------------------------------ sides
 
 
-def register_sides(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> None:
+def register_sides(compiler: Compiler, path: Path, doc: dict[str, Any]) -> None:
     """Define the id of every side of entities.yaml (a side's id is one more id of the graph)."""
     for side in _sides(compiler, path, doc):
         compiler._define(side.get("id"), "side", path, side.get(LINE_KEY))
         compiler.index.labels[side["id"]] = str((side.get("label") or {}).get("en") or side["id"])
 
 
-def compile_sides(compiler: "Compiler", path: Path, doc: dict[str, Any], graph: Graph) -> None:
+def compile_sides(compiler: Compiler, path: Path, doc: dict[str, Any], graph: Graph) -> None:
     """Each side: a labelled `kg:Side`, and `kg:partOfSide` from each of its parts (entities only)."""
     file = compiler._rel(path)
     for side in _sides(compiler, path, doc):
@@ -109,7 +136,7 @@ def compile_sides(compiler: "Compiler", path: Path, doc: dict[str, Any], graph: 
             graph.add((compiler._ref(part, "parts", file, line), KG.partOfSide, node))
 
 
-def _sides(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _sides(compiler: Compiler, path: Path, doc: dict[str, Any]) -> list[dict[str, Any]]:
     sides = doc.get("sides") or []
     if not isinstance(sides, list) or not all(isinstance(s, dict) for s in sides):
         raise InputError(
@@ -121,7 +148,7 @@ def _sides(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> list[dict[s
 # ------------------------------------------------------------------------------------------ attested names
 
 
-def register_names(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> None:
+def register_names(compiler: Compiler, path: Path, doc: dict[str, Any]) -> None:
     """Define each name's id and teach the index the name at once, so later entries may use it."""
     file = compiler._rel(path)
     for entry in _names(path, doc, file):
@@ -133,7 +160,7 @@ def register_names(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> Non
         compiler.index.add_names(entity, [entry["name"]])
 
 
-def compile_names(compiler: "Compiler", ctx: "_SourceContext", path: Path, doc: dict[str, Any]) -> None:
+def compile_names(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[str, Any]) -> None:
     """A `kg:NameAttestation` per entry, and the name as `skos:altLabel` of the entity in the source graph."""
     for entry in _names(path, doc, ctx.file):
         line = entry.get(LINE_KEY)

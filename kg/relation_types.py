@@ -9,7 +9,7 @@ later source uses it, like any id the source defines). The decision: docs/decisi
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import Graph, Literal, URIRef
 
@@ -33,8 +33,31 @@ from kg.vocab import (
 )
 
 if TYPE_CHECKING:
-    from kg.authoring import Compiler, _SourceContext
     from kg.store import Store
+
+
+class Vocabulary(Protocol):
+    """What these hooks use of `kg.authoring.Vocabulary` (authoring imports this module, hence no import back)."""
+
+    relation_types: dict[str, str]
+    direct_properties: dict[str, URIRef]
+
+
+class Compiler(Protocol):
+    """What these hooks use of `kg.authoring.Compiler`."""
+
+    vocabulary: Vocabulary
+
+    def _rel(self, path: Path) -> Path: ...
+
+
+class SourceContext(Protocol):
+    """What these hooks use of the compiler's context of one source file."""
+
+    file: Path
+    graph: Graph
+    node: URIRef
+
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -52,7 +75,7 @@ def relation_type_iri(slug: str) -> URIRef:
     return RT[slug] if slug in RELATION_TYPES else DECLARED_RELATION_TYPE[slug]
 
 
-def register_relation_types(compiler: "Compiler", path: Path, doc: dict[str, Any]) -> None:
+def register_relation_types(compiler: Compiler, path: Path, doc: dict[str, Any]) -> None:
     """Teach the compiler's vocabulary the types a file declares, before its statements are compiled."""
     file = str(compiler._rel(path))
     vocabulary = compiler.vocabulary
@@ -75,15 +98,13 @@ def register_relation_types(compiler: "Compiler", path: Path, doc: dict[str, Any
         vocabulary.direct_properties[slug] = DECLARED_PROPERTY[slug]
 
 
-def compile_relation_types(
-    compiler: "Compiler", ctx: "_SourceContext", path: Path, doc: dict[str, Any]
-) -> None:
+def compile_relation_types(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[str, Any]) -> None:
     """The concept and its direct property, in the source's graph."""
     for entry in _entries(doc, str(ctx.file)):
         _compile_one(compiler, ctx, entry)
 
 
-def _compile_one(compiler: "Compiler", ctx: "_SourceContext", entry: dict[str, Any]) -> None:
+def _compile_one(compiler: Compiler, ctx: SourceContext, entry: dict[str, Any]) -> None:
     line = entry.get(LINE_KEY)
     slug = entry["id"]
     where = {"file": str(ctx.file), "line": line}
