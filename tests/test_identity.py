@@ -276,6 +276,9 @@ def test_side_level_blocs_see_support_to_any_part_of_the_regime(store: EmbeddedS
     for client in client_for(store, settings):
         report = client.get("/api/blocs", params={"date": "2024-12-07", "sides": "true"}).json()
         by_part = client.get("/api/blocs", params={"date": "2024-12-07"}).json()
+        nodes = {node["id"]: node for node in client.get("/api/graph").json()["nodes"]}
+    assert nodes["syrian-army"]["side"] == "regime-side" and nodes["hayat-tahrir-al-sham"]["side"] == "rebel-side"
+    assert nodes["russia"]["side"] is None
     assert report["parameters"]["sides"] is True and "sides" not in by_part["parameters"]
     bloc_of = {actor["iri"]: actor["bloc"] for actor in report["actors"]}
     assert parts.isdisjoint(bloc_of) and regime in bloc_of and rebels in bloc_of
