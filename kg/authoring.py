@@ -22,6 +22,7 @@ from kg.identity import (
     compile_names,
     compile_replacements,
     compile_sides,
+    record_names_used,
     register_names,
     register_replacements,
     register_sides,
@@ -217,6 +218,7 @@ class Compiler:
         before it copies anything).
         """
         doc = self._document(path, "source")
+        self.index.names_used.clear()
         self._register_entities(path, doc)
         self._register_source_ids(path, doc)
         register_relation_types(self, path, doc)
@@ -289,6 +291,7 @@ class Compiler:
             if self.index.ids.get(slug, Definition("", "")).kind in allowed
         )
         if len(named) == 1:
+            self.index.note_name_used(str(value), named[0])  # a name a source attests: that source is needed
             return named[0]
         if len(named) > 1:
             candidates = ", ".join(f"{slug} ({self.index.labels.get(slug, slug)})" for slug in named)
@@ -399,6 +402,7 @@ class Compiler:
             context.summary.quantities += 1
         for pair in doc.get("contradictions") or []:
             self._compile_contradiction(context, pair)
+        record_names_used(context.graph, context.node, self.index)
         return context.summary
 
     def _add_source_node(

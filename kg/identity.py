@@ -9,6 +9,7 @@ the decisions in docs/decisions/20261207-merges-and-sides.md.
   of the entity in the same source graph, so the one name index knows it and retracting the source forgets it.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError
+from kg.names import normalise
 from kg.temporal import LINE_KEY
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, RDF, RDFS, RES, SKOS
 
@@ -158,6 +160,7 @@ def register_names(compiler: Compiler, path: Path, doc: dict[str, Any]) -> None:
         if not isinstance(entry.get("name"), str) or not entry["name"].strip():
             raise InputError(f"name '{entry['id']}' needs a non-empty 'name'", file=str(file), line=line)
         compiler.index.add_names(entity, [entry["name"]])
+        compiler.index.attested[normalise(entry["name"]), entity].add(str(RES[f"name/{entry['id']}"]))
 
 
 def compile_names(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[str, Any]) -> None:
@@ -186,6 +189,27 @@ def compile_names(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[
         graph.add((node, KG.nameKind, NAME_KINDS[kind]))
         graph.add((entity, SKOS.altLabel, name))
         compiler._add_attestation(ctx, node, entry)
+
+
+def record_names_used(graph: Graph, source: URIRef, index: "Index") -> None:
+    """`<source> dcterms:references <attestation>` for each attested name the source's references went through,
+    so that the attesting source cannot be retracted first (a rebuild would no longer resolve the name)."""
+    for attestation in sorted(index.names_used):
+        if (URIRef(attestation), RDF.type, KG.NameAttestation) not in graph:
+            graph.add((source, DCTERMS.references, URIRef(attestation)))
+    index.names_used.clear()
+
+
+def attestations_in_store(store: "Store") -> dict[tuple[str, str], set[str]]:
+    """The names the store's sources attest: (normalised name, entity id) -> the attestations' IRIs."""
+    query = (
+        f"SELECT ?a ?name ?entity WHERE {{ ?a a <{KG.NameAttestation}> ; <{KG.attestedName}> ?name ; "
+        f"<{KG.namedEntity}> ?entity }}"
+    )
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in store.select(query):
+        found[normalise(row["name"]["value"]), row["entity"]["value"][len(str(RES)) :]].add(row["a"]["value"])
+    return found
 
 
 def _names(path: Path, doc: dict[str, Any], file: Path) -> list[dict[str, Any]]:

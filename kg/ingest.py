@@ -19,7 +19,7 @@ from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load
 from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
-from kg.identity import replacements_in_store
+from kg.identity import attestations_in_store, replacements_in_store
 from kg.index import Index, KnownStatement
 from kg.name_index import names_of
 from kg.rdfio import add_triples, from_oxigraph, quads_of, to_oxigraph
@@ -58,6 +58,7 @@ def index_from_store(store: Store) -> Index:
         if slug and slug not in index.ids:
             index.define(slug, row["kind"]["value"], "the store")
     index.replaced_by |= replacements_in_store(store)
+    index.attested.update(attestations_in_store(store))
     for name in sorted(names_of(store)):
         slug = _slug(name.entity)
         if slug in index.ids and name.is_authored:

@@ -177,6 +177,42 @@ def test_a_name_a_source_attests_is_known_everywhere_until_the_source_is_retract
     assert "ahmed-al-sharaa" not in search + reconciled and attestations == []
 
 
+NAME_USER_TEXT = (
+    f"TEST FIXTURE (synthetic report written for the tests). {JOLANI} threatened the Assad regime.\n"
+)
+NAME_USER_FACTS = f"""source:
+  id: 908_uses_the_name
+  title: Synthetic report naming a person only by the nom de guerre another source attests (test fixture)
+  date: 2024-12-11
+  language: en
+  author: report-000-author
+
+statements:
+  - id: jolani-threatens-regime
+    subject: {JOLANI}
+    relation: threatens
+    object: assad-regime
+    stance: asserted
+    quote: {JOLANI} threatened the Assad regime
+"""
+
+
+def test_the_source_of_a_name_a_later_source_relies_on_is_retracted_last(
+    project: Path, tmp_path: Path
+) -> None:
+    attesting = _files(tmp_path / "in", "905_name_fixture", NAME_FACTS, NAME_TEXT)
+    using = _files(tmp_path / "in", "908_uses_the_name", NAME_USER_FACTS, NAME_USER_TEXT)
+    assert invoke("ingest", *map(str, attesting))[0] == 0
+    code, output = invoke("ingest", *map(str, using))
+    assert code == 0, output
+    code, output = invoke("build")  # the repository's files rebuild the same graph: the name resolves
+    assert code == 0, output
+    code, output = invoke("retract", "905_name_fixture")
+    assert code == 2 and "908_uses_the_name" in output  # a rebuild would no longer resolve the name
+    assert invoke("retract", "908_uses_the_name")[0] == 0
+    assert invoke("retract", "905_name_fixture")[0] == 0
+
+
 def test_a_name_of_an_unknown_kind_is_refused_with_its_line(project: Path, tmp_path: Path) -> None:
     facts, text = _files(
         tmp_path / "in", "905_name_fixture", NAME_FACTS.replace("nom-de-guerre", "nickname"), NAME_TEXT
@@ -277,7 +313,10 @@ def test_side_level_blocs_see_support_to_any_part_of_the_regime(store: EmbeddedS
         report = client.get("/api/blocs", params={"date": "2024-12-07", "sides": "true"}).json()
         by_part = client.get("/api/blocs", params={"date": "2024-12-07"}).json()
         nodes = {node["id"]: node for node in client.get("/api/graph").json()["nodes"]}
-    assert nodes["syrian-army"]["side"] == "regime-side" and nodes["hayat-tahrir-al-sham"]["side"] == "rebel-side"
+    assert (
+        nodes["syrian-army"]["side"] == "regime-side"
+        and nodes["hayat-tahrir-al-sham"]["side"] == "rebel-side"
+    )
     assert nodes["russia"]["side"] is None
     assert report["parameters"]["sides"] is True and "sides" not in by_part["parameters"]
     bloc_of = {actor["iri"]: actor["bloc"] for actor in report["actors"]}
