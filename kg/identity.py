@@ -1,6 +1,6 @@
 """Identity in the authored YAML: merged entities (`replaces:`), sides (`sides:` of entities.yaml) and names a
-source attests (`names:` of a facts file). Hooks of `kg.authoring.Compiler`; the format is in docs/authoring.md,
-the decisions in docs/decisions/20261207-merges-and-sides.md.
+source attests (`names:` of a facts file). Hooks of `kg.authoring.Compiler`; the format is in
+docs/authoring.md, the decisions in docs/decisions/20261207-merges-and-sides.md.
 
 - A merged id stays a valid reference: it resolves to the entity that replaces it, and its IRI carries
   `dcterms:isReplacedBy` (the HTTP layer redirects it).
@@ -106,7 +106,8 @@ def replacements_in_store(store: "Store") -> dict[str, str]:
 
 def replacement_in_store(store: "Store", iri: str) -> str | None:
     """The IRI of the entity that replaced a merged one (None for an IRI that was not merged)."""
-    query = f"SELECT ?new WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ <{iri}> <{DCTERMS.isReplacedBy}> ?new }} }} LIMIT 1"
+    replaced = f"<{iri}> <{DCTERMS.isReplacedBy}> ?new"
+    query = f"SELECT ?new WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ {replaced} }} }} LIMIT 1"
     rows = store.select(query)
     return rows[0]["new"]["value"] if rows else None
 
@@ -192,8 +193,8 @@ def compile_names(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[
 
 
 def record_names_used(graph: Graph, source: URIRef, index: "Index") -> None:
-    """`<source> dcterms:references <attestation>` for each attested name the source's references went through,
-    so that the attesting source cannot be retracted first (a rebuild would no longer resolve the name)."""
+    """`<source> dcterms:references <attestation>` for each attested name the source's references went
+    through, so that the attesting source cannot be retracted first (a rebuild would no longer resolve it)."""
     for attestation in sorted(index.names_used):
         if (URIRef(attestation), RDF.type, KG.NameAttestation) not in graph:
             graph.add((source, DCTERMS.references, URIRef(attestation)))

@@ -3,10 +3,10 @@ sign, the statements between actors, the events with their roles, the evidence o
 close or contradict others.
 
 `read_network(store)` asks the store a fixed set of SPARQL SELECTs over the union of all graphs and returns a
-`Network` of plain values: IRIs, lexical dates, labels by language tag. Everything that shows or analyses the
-network starts from it (with the side, `kg:partOfSide`, of each actor that has one): the browser's alliance view (`/api/graph`, built in `api/pagedata/graph.py`), the
-analytics (`kg.analytics.read_record`: blocs, balance and diff, also served as `/api/blocs` and `/api/diff`)
-and the network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its
+`Network` of plain values: IRIs, lexical dates, labels by language tag, the side (`kg:partOfSide`) of each
+actor that has one. Everything that shows or analyses the network starts from it: the browser's alliance view
+(`/api/graph`, built in `api/pagedata/graph.py`), the analytics (`kg.analytics.read_record`: blocs, balance
+and diff, also served as `/api/blocs` and `/api/diff`) and the network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its
 own way (the view draws every statement, the analytics weigh only signed ones), but none asks the store for
 them.
 """

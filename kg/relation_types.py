@@ -1,10 +1,11 @@
 """Relation types an analyst declares in a facts file (`relation_types:`), without editing `ontology/`.
 
 Each entry compiles, in the source's graph, to a concept `rt:<id>` typed `kg:RelationType` and
-`kg:DeclaredRelationType` (labels, polarity, direction, parent, functional or not) and its own direct property
-`<https://w3id.org/syria-kg/property/<id>>`: statements of the same file and of later files may use it, the derived
-graph gets its direct triples, SHACL (S27) checks it, and retracting the source removes it (refused while a
-later source uses it, like any id the source defines). The decision: docs/decisions/20261207-declared-relation-types.md.
+`kg:DeclaredRelationType` (labels, polarity, direction, parent, functional or not) and its own direct
+property `<https://w3id.org/syria-kg/property/<id>>`: statements of the same file and of later files may use
+it, the derived graph gets its direct triples, SHACL (S27) checks it, and retracting the source removes it
+(refused while a later source uses it, like any id the source defines).
+The decision: docs/decisions/20261207-declared-relation-types.md.
 """
 
 import re
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 class Vocabulary(Protocol):
-    """What these hooks use of `kg.authoring.Vocabulary` (authoring imports this module, hence no import back)."""
+    """What these hooks use of `kg.authoring.Vocabulary` (authoring imports this module: no import back)."""
 
     relation_types: dict[str, str]
     direct_properties: dict[str, URIRef]
@@ -62,7 +63,8 @@ class SourceContext(Protocol):
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 FIELDS = {"id", "label", "definition", "polarity", "directed", "parent", "functional", LINE_KEY}
-# functional: object = one subject per object at a time (who controls a place); subject = one object per subject.
+# functional: object = one subject per object at a time (who controls a place); subject = one object per
+# subject (where a body is based).
 FUNCTIONAL = {"object": KG.ObjectRole, "subject": KG.SubjectRole, "no": None}
 
 

@@ -1,7 +1,8 @@
-"""Identity and vocabulary (issue #15): names a source attests, merged entities, relation types an analyst declares.
+"""Identity and vocabulary (issue #15): names a source attests, merged entities, relation types an analyst
+declares, sides, and the PLOVER/CAMEO alignment on the ontology page.
 
-Each facts file here is written by the test into a temporary folder, with a synthetic text ("TEST FIXTURE"), and
-ingested through the documented workflow (`kg ingest`), then retracted (`kg retract`).
+Each facts file here is written by the test into a temporary folder, with a synthetic text ("TEST FIXTURE"),
+and ingested through the documented workflow (`kg ingest`), then retracted (`kg retract`).
 """
 
 import json
@@ -20,8 +21,9 @@ from kg.vocab import DECLARED_PROPERTY, RES
 
 JOLANI = "Abu Mohammed al-Jolani"
 NAME_TEXT = (
-    "TEST FIXTURE (synthetic report written for the tests). Damascus, 9 December 2024. The leader of Hayat Tahrir "
-    f"al-Sham, Ahmed al-Sharaa, long known by his nom de guerre {JOLANI}, spoke in the capital. "
+    "TEST FIXTURE (synthetic report written for the tests). Damascus, 9 December 2024. "
+    "The leader of Hayat Tahrir al-Sham"
+    f", Ahmed al-Sharaa, long known by his nom de guerre {JOLANI}, spoke in the capital. "
     f"{JOLANI} condemned the Syrian authorities for the prisons of the former regime.\n"
 )
 NAME_FACTS = f"""source:
@@ -115,7 +117,7 @@ def _mentioned(text_path: Path) -> str:
 
 
 def _seen_by_the_app(query: str) -> tuple[list[str], list[str], list[dict[str, str]]]:
-    """The browser's search hits, /reconcile's candidates and the name attestations, from the store as it is."""
+    """The browser's search hits, /reconcile's candidates and the name attestations, as the store is."""
     settings = get_settings()
     store = EmbeddedStore(settings.data_dir)
     try:
@@ -164,7 +166,8 @@ def test_a_name_a_source_attests_is_known_everywhere_until_the_source_is_retract
     code, output = invoke(
         "query",
         "PREFIX kg: <https://w3id.org/syria-kg/ontology#> SELECT ?s ?o ?as WHERE { ?st kg:subject ?s ; "
-        "kg:object ?o ; kg:objectMention ?as ; kg:relationType <https://w3id.org/syria-kg/relation-type/condemns> }",
+        "kg:object ?o ; kg:objectMention ?as ; "
+        "kg:relationType <https://w3id.org/syria-kg/relation-type/condemns> }",
         "--format",
         "csv",
     )
@@ -239,8 +242,12 @@ def test_a_merged_entity_redirects_to_the_one_that_replaced_it(store: EmbeddedSt
         store, "SELECT ?agent WHERE { res:syrian-authorities-security-cordon-statement kg:agent ?agent }"
     )
     assert agents == [{"agent": f"{RES}assad-regime"}]
-    assert _select(store, "SELECT ?p WHERE { { res:syrian-authorities a ?p } UNION { ?x ?p res:syrian-authorities "
-                   "FILTER (?p != <http://purl.org/dc/terms/replaces>) } }") == []  # fmt: skip
+    # The old IRI is typed nowhere and used by nothing but the merge itself.
+    old_uses = (
+        "SELECT ?p WHERE { { res:syrian-authorities a ?p } UNION { ?x ?p res:syrian-authorities "
+        "FILTER (?p != <http://purl.org/dc/terms/replaces>) } }"
+    )
+    assert _select(store, old_uses) == []
 
 
 def test_a_declared_relation_type_is_used_derived_and_retracted_last(project: Path, tmp_path: Path) -> None:
@@ -253,7 +260,8 @@ def test_a_declared_relation_type_is_used_derived_and_retracted_last(project: Pa
     prop = DECLARED_PROPERTY["pledges-reconstruction-of"]
     code, output = invoke(
         "query",
-        f"SELECT ?s ?o WHERE {{ GRAPH <https://w3id.org/syria-kg/graph/derived> {{ ?s <{prop}> ?o }} }} ORDER BY ?s",
+        f"SELECT ?s ?o WHERE {{ GRAPH <https://w3id.org/syria-kg/graph/derived> {{ ?s <{prop}> ?o }} }} "
+        "ORDER BY ?s",
         "--format",
         "csv",
     )
