@@ -3,7 +3,7 @@
 Each entry compiles, in the source's graph, to a concept `rt:<id>` typed `kg:RelationType` and
 `kg:DeclaredRelationType` (labels, polarity, direction, parent, functional or not) and its own direct
 property `<https://w3id.org/syria-kg/property/<id>>`: statements of the same file and of later files may use
-it, the derived graph gets its direct triples, SHACL (S27) checks it, and retracting the source removes it
+it, the derived graph gets its direct triples, SHACL (S21) checks it, and retracting the source removes it
 (refused while a later source uses it, like any id the source defines).
 The decision: docs/decisions/20261207-declared-relation-types.md.
 """

@@ -166,6 +166,10 @@ class KG(DefinedNamespace):
     DeclaredRelationType: URIRef
     RelationTypes: URIRef
     polarity: URIRef
+    oneHolderPer: URIRef
+    StatementRole: URIRef
+    SubjectRole: URIRef
+    ObjectRole: URIRef
     directed: URIRef
     directProperty: URIRef
     alliedWith: URIRef
@@ -199,10 +203,6 @@ class KG(DefinedNamespace):
     parentOf: URIRef
     predecessorOf: URIRef
     spokespersonOf: URIRef
-    oneHolderPer: URIRef
-    Role: URIRef
-    SubjectRole: URIRef
-    ObjectRole: URIRef
     leavesCountry: URIRef
     grantsAsylumTo: URIRef
     deploysInto: URIRef
