@@ -327,8 +327,6 @@ PREFIXES = {
     "kg": KG,
     "rt": RT,
     "res": RES,
-    "plover": PLOVER,
-    "cameo": CAMEO,
     "oa": OA,
     "geo": GEO,
     "prov": PROV,
