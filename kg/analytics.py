@@ -20,7 +20,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -137,6 +137,8 @@ class Record:
     ties: list[Tie]
     events: list[Event]
     labels: dict[str, str] = field(default_factory=dict)
+    side_of: dict[str, str] = field(default_factory=dict)  # actor -> its side (kg:partOfSide)
+    sides: dict[str, Actor] = field(default_factory=dict)  # the sides, as nodes of a side-level network
 
     def label(self, iri: str) -> str:
         """A readable name for an IRI: its English label, else its last path segment."""
@@ -211,6 +213,7 @@ class Options:
     window: Window = Window()
     include_claimed: bool = False
     include_undated: bool = True
+    sides: bool = False  # one node per side (kg:Side) instead of its parts
 
     def admits(self, tie_or_event: Tie | Event) -> bool:
         """Stance and time filter; asserted and reported always pass, claimed on request, the rest never."""
@@ -223,11 +226,12 @@ class Options:
 
     def parameters(self) -> dict[str, Any]:
         """The options as plain values, for JSON and provenance."""
-        return {
+        found: dict[str, Any] = {
             "date": self.window.iso(),
             "include_claimed": self.include_claimed,
             "include_undated": self.include_undated,
         }
+        return found | ({"sides": True} if self.sides else {})
 
 
 def parse_date(text: str) -> dt.date:
@@ -274,7 +278,13 @@ def record_of(network: Network) -> Record:
     ties = [_statement_tie(s, network) for s in network.statements if _polarity(s, network)]
     ties += [tie for event in events for tie in event_ties(event)]
     ties = [tie for tie in _unique(ties) if tie.subject in actors and tie.object in actors]
-    return Record(actors=actors, ties=ties, events=events, labels=labels)
+    side_of = {part: side for part, side in network.sides.items() if part in actors}
+    sides = {
+        side: Actor(side, english_label(network.names(side)) or local_name(side), "Side", str(KG.Side))
+        for side in sorted(set(side_of.values()))
+    }
+    labels |= {iri: side.label for iri, side in sides.items()}
+    return Record(actors=actors, ties=ties, events=events, labels=labels, side_of=side_of, sides=sides)
 
 
 def _english_labels(network: Network, actors: dict[str, Actor]) -> dict[str, str]:
@@ -478,8 +488,26 @@ def _graph(graph: nx.Graph, grouped: dict[tuple[str, str], list[Tie]], actors: d
 
 def network(record: Record, options: Options) -> tuple[nx.DiGraph, nx.Graph]:
     """The directed network and its undirected projection for the options."""
-    ties = admitted_ties(record, options)
-    return signed_digraph(ties, record.actors), signed_graph(ties, record.actors)
+    ties, actors = admitted_ties(record, options), record.actors
+    if options.sides:
+        ties, actors = side_level_ties(ties, record.side_of), {**actors, **record.sides}
+    return signed_digraph(ties, actors), signed_graph(ties, actors)
+
+
+def side_level_ties(ties: Iterable[Tie], side_of: dict[str, str]) -> list[Tie]:
+    """The ties with each part of a side replaced by its side; ties inside one side are left out.
+
+    >>> t = [Tie("1", "1", "iran", "assad", "supports", 1, True, ASSERTED, None, UNDATED),
+    ...      Tie("2", "2", "army", "assad", "sub-organisation-of", 1, True, ASSERTED, None, UNDATED)]
+    >>> [(t.subject, t.object) for t in side_level_ties(t, {"assad": "regime", "army": "regime"})]
+    [('iran', 'regime')]
+    """
+    lifted = []
+    for tie in ties:
+        subject, target = side_of.get(tie.subject, tie.subject), side_of.get(tie.object, tie.object)
+        if subject != target:
+            lifted.append(replace(tie, subject=subject, object=target))
+    return lifted
 
 
 # ------------------------------------------------------------------------------------------------------ blocs

@@ -18,8 +18,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import InputError
+from kg.identity import (
+    compile_names,
+    compile_replacements,
+    compile_sides,
+    record_names_used,
+    register_names,
+    register_replacements,
+    register_sides,
+)
 from kg.index import Definition, Index, KnownStatement, normalise
 from kg.quotes import find_all, locate
+from kg.relation_types import compile_relation_types, register_relation_types, relation_type_iri
 from kg.temporal import LINE_KEY, add_time, parse_date
 from kg.vocab import (
     DCTERMS,
@@ -91,8 +101,9 @@ class Vocabulary:
 
     classes: frozenset[str]
     event_classes: frozenset[str]
-    relation_types: dict[str, str]  # slug -> English label
+    relation_types: dict[str, str]  # slug -> English label (declared types are added as files declare them)
     quantity_kinds: frozenset[str]
+    direct_properties: dict[str, URIRef] = field(default_factory=dict)  # slug -> its kg:directProperty
 
     @classmethod
     def from_ontology(cls, ontology: Graph) -> "Vocabulary":
@@ -109,7 +120,12 @@ class Vocabulary:
             if str(rt).startswith(str(RT))
         }
         kinds = {local(k) for k in ontology.subjects(RDF.type, KG.QuantityKind)}
-        return cls(frozenset(kg_classes), frozenset(events), relation_types, frozenset(kinds))
+        direct = {
+            slug: prop
+            for slug in relation_types
+            if isinstance(prop := ontology.value(relation_type_iri(slug), KG.directProperty), URIRef)
+        }
+        return cls(frozenset(kg_classes), frozenset(events), relation_types, frozenset(kinds), direct)
 
 
 def _english_label(graph: Graph, node: Node) -> str:
@@ -179,7 +195,12 @@ class Compiler:
         entities_doc = self._document(entities_path, "entities")
         data = CompiledData()
         self._register_entities(entities_path, entities_doc)
+        entities = entities_doc.get("entities") or {}
+        register_replacements(self.index, entities, str(self._rel(entities_path)))
+        register_sides(self, entities_path, entities_doc)
         self._compile_entities(entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
+        compile_replacements(data.graph(ENTITIES_GRAPH), entities)
+        compile_sides(self, entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
         for path in sorted((facts_dir / "sources").glob("*.yaml")):
             data.summaries.append(self.compile_source_file(path, data))
         data.entity_slugs = {slug for slug, d in self.index.ids.items() if d.kind == "entity"}
@@ -197,8 +218,11 @@ class Compiler:
         before it copies anything).
         """
         doc = self._document(path, "source")
+        self.index.names_used.clear()
         self._register_entities(path, doc)
         self._register_source_ids(path, doc)
+        register_relation_types(self, path, doc)
+        register_names(self, path, doc)
         return self._compile_source(path, doc, data, text_path)
 
     def _document(self, path: Path, top_key: str) -> dict[str, Any]:
@@ -252,6 +276,8 @@ class Compiler:
         """The id a reference names: an id itself, or a label, alias or metonym naming exactly one entity."""
         allowed = tuple(kinds)
         where = {"file": str(file), "line": line}
+        if isinstance(value, str) and value in self.index.replaced_by:  # a merged id names its replacement
+            value = self.index.replaced_by[value]
         if isinstance(value, str) and value in self.index.ids:
             kind = self.index.ids[value].kind
             if kind not in allowed:
@@ -265,6 +291,7 @@ class Compiler:
             if self.index.ids.get(slug, Definition("", "")).kind in allowed
         )
         if len(named) == 1:
+            self.index.note_name_used(str(value), named[0])  # a name a source attests: that source is needed
             return named[0]
         if len(named) > 1:
             candidates = ", ".join(f"{slug} ({self.index.labels.get(slug, slug)})" for slug in named)
@@ -363,6 +390,8 @@ class Compiler:
         )
         self._compile_entities(path, doc, context.graph)
         self._add_source_node(context, meta, hashlib.sha256(raw).hexdigest(), line)
+        compile_relation_types(self, context, path, doc)
+        compile_names(self, context, path, doc)
         for entry in _entries(doc, "statements", path, file):
             self._compile_statement(context, entry)
         for entry in _entries(doc, "events", path, file):
@@ -373,6 +402,7 @@ class Compiler:
             context.summary.quantities += 1
         for pair in doc.get("contradictions") or []:
             self._compile_contradiction(context, pair)
+        record_names_used(context.graph, context.node, self.index)
         return context.summary
 
     def _add_source_node(
@@ -421,7 +451,7 @@ class Compiler:
         graph = ctx.graph
         graph.add((node, RDF.type, KG.Statement))
         graph.add((node, KG.subject, self.index.iri(subject)))
-        graph.add((node, KG.relationType, RT[relation]))
+        graph.add((node, KG.relationType, relation_type_iri(relation)))
         graph.add((node, KG.object, self.index.iri(target)))
         labels = self.index.labels
         label = f"{labels[subject]} {self.vocabulary.relation_types[relation]} {labels[target]}"

@@ -49,6 +49,11 @@ class Index:
         default_factory=lambda: defaultdict(list)
     )
     statement_iris: dict[str, URIRef] = field(default_factory=dict)
+    replaced_by: dict[str, str] = field(default_factory=dict)  # merged id -> the id that replaces it
+    # Names sources attest (kg/identity.py): (normalised name, entity) -> the attestations' IRIs; and those the
+    # source being compiled resolved a reference through (it then depends on the attesting source).
+    attested: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    names_used: set[str] = field(default_factory=set)
 
     def define(self, slug: str, kind: str, where: str) -> None:
         """Record a new id; an id defined twice is an error."""
@@ -59,6 +64,10 @@ class Index:
     def add_names(self, slug: str, names: list[str]) -> None:
         """Names (labels, aliases, metonyms) that resolve to `slug`."""
         self.names.add(Name(slug, name) for name in names)
+
+    def note_name_used(self, name: str, slug: str) -> None:
+        """Remember that a reference resolved to `slug` through `name`, if a source attests that name."""
+        self.names_used |= self.attested.get((normalise(name), slug), set())
 
     def iri(self, slug: str) -> URIRef:
         """The IRI of a known id (statements that corroborate another resolve to the other's IRI)."""

@@ -20,10 +20,12 @@ from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load
 from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
 from kg.history import record_activity
+from kg.identity import attestations_in_store, replacements_in_store
 from kg.index import Index, KnownStatement
 from kg.name_index import names_of
 from kg.rdfio import from_oxigraph, quads_of, stored_graph, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
+from kg.relation_types import declared_in_store
 from kg.settings import Settings
 from kg.shacl_delta import DeltaCheck, StoreState
 from kg.sparql_text import iri_ref
@@ -58,6 +60,8 @@ def index_from_store(store: Store) -> Index:
         slug = _slug(row["x"]["value"])
         if slug and slug not in index.ids:
             index.define(slug, row["kind"]["value"], "the store")
+    index.replaced_by |= replacements_in_store(store)
+    index.attested.update(attestations_in_store(store))
     for name in sorted(names_of(store)):
         slug = _slug(name.entity)
         if slug in index.ids and name.is_authored:
@@ -80,8 +84,9 @@ _IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
   FILTER (STRSTARTS(STR(?x), "{RES}"))
   BIND (IF(?type = kg:Statement, "statement", IF(?type = kg:Quantity, "quantity",
         IF(EXISTS {{ ?type rdfs:subClassOf* kg:Event }}, "event",
+        IF(?type = kg:NameAttestation, "name", IF(?type = kg:Side, "side",
         IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "{RES}time/"),
-           "", "entity")))) AS ?kind)
+           "", "entity")))))) AS ?kind)
   FILTER (?kind != "")
 }}"""
 _STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time WHERE {
@@ -97,7 +102,7 @@ def _slug(iri: str) -> str:
     'russia-allied'
     """
     tail = iri[len(str(RES)) :] if iri.startswith(str(RES)) else iri
-    return tail.removeprefix("statement/")
+    return tail.removeprefix("statement/").removeprefix("name/")
 
 
 # ------------------------------------------------------------------------------------------ reasoning
@@ -124,7 +129,8 @@ def reason_over_store(
       FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}") || ?g = <{ENTITIES_GRAPH}>) {drop_filter}
     }}"""
     scratch = ox.Store()
-    to_oxigraph({ONTOLOGY_GRAPH: ontology, **add}, scratch)
+    # The relation types earlier sources declared are schema for the rules, like the ontology's own.
+    to_oxigraph({ONTOLOGY_GRAPH: ontology + declared_in_store(store), **add}, scratch)
     skeleton = store.query_bytes(skeleton_query, "application/n-triples")
     scratch.load(skeleton, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{GRAPH}skeleton"))
     derive_and_infer(scratch)
@@ -159,7 +165,8 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     meta = source_meta(facts_path)
     text_file = source_text_file(meta, source_id)
     ontology = load_ontology(settings)
-    compiler = Compiler(Vocabulary.from_ontology(ontology), settings.project_dir, index_from_store(store))
+    vocabulary = Vocabulary.from_ontology(ontology + declared_in_store(store))  # and the sources' own types
+    compiler = Compiler(vocabulary, settings.project_dir, index_from_store(store))
     data = CompiledData()
     summary = compiler.compile_source_file(facts_path, data, text_path)
     new_graph = data.graphs[graph_iri]

@@ -3,10 +3,10 @@ sign, the statements between actors, the events with their roles, the evidence o
 close or contradict others.
 
 `read_network(store)` asks the store a fixed set of SPARQL SELECTs over the union of all graphs and returns a
-`Network` of plain values: IRIs, lexical dates, labels by language tag. Everything that shows or analyses the
-network starts from it: the browser's alliance view (`/api/graph`, built in `api/pagedata/graph.py`), the
-analytics (`kg.analytics.read_record`: blocs, balance and diff, also served as `/api/blocs` and `/api/diff`)
-and the network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its
+`Network` of plain values: IRIs, lexical dates, labels by language tag, the side (`kg:partOfSide`) of each
+actor that has one. Everything that shows or analyses the network starts from it: the browser's alliance view
+(`/api/graph`, built in `api/pagedata/graph.py`), the analytics (`kg.analytics.read_record`: blocs, balance
+and diff, also served as `/api/blocs` and `/api/diff`) and the network exports built on them (`kg.exports`: `/export`, `kg export-network`). Each reads the facts its
 own way (the view draws every statement, the analytics weigh only signed ones), but none asks the store for
 them.
 """
@@ -77,6 +77,7 @@ EVIDENCE_QUERY = (
   OPTIONAL { ?evidence prov:wasAttributedTo ?speaker }
 }"""
 )
+SIDES_QUERY = PREFIXES + "SELECT ?part ?side WHERE { ?part kg:partOfSide ?side }"
 CONTRADICTS_QUERY = PREFIXES + "SELECT ?fact ?other WHERE { ?fact kg:contradicts ?other }"
 CLOSES_QUERY = (
     PREFIXES
@@ -180,6 +181,7 @@ class Network:
     relation_types: dict[str, RelationType]
     statements: list[Statement]
     events: list[Happening]
+    sides: dict[str, str] = field(default_factory=dict)  # actor -> the kg:Side it is part of
 
     def is_actor(self, iri: str) -> bool:
         """Whether the resource is an instance of `kg:Actor` or one of its subclasses."""
@@ -191,7 +193,7 @@ class Network:
 
 
 def read_network(store: Store) -> Network:
-    """Read the alliance network from the store: eleven SELECTs whatever its size, no inference of our own."""
+    """Read the alliance network from the store: twelve SELECTs whatever its size, no inference of our own."""
     labels, pref_labels, aliases = _read_names(store.select(NAMES_QUERY))
     evidence = _read_evidence(store.select(EVIDENCE_QUERY))
     contradicts = _read_contradictions(store.select(CONTRADICTS_QUERY))
@@ -211,6 +213,7 @@ def read_network(store: Store) -> Network:
         events=_read_events(
             store.select(EVENTS_QUERY), store.select(ROLES_QUERY), classes, event_classes, links
         ),
+        sides={row["part"]["value"]: row["side"]["value"] for row in store.select(SIDES_QUERY)},
     )
 
 

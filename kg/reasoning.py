@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.asof import apply_as_of_rule
+from kg.relation_types import DECLARED_INTO_SCHEMA
 from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
 
 PREFIXES = sparql_prefixes("kg", "owl", "rdfs")
@@ -80,6 +81,7 @@ def _size(store: ox.Store, graph: str) -> int:
 def derive_and_infer(store: ox.Store) -> dict[str, int]:
     """Fill the derived and inferred graphs of an in-memory store holding the ontology and the sources."""
     store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}> ; DROP SILENT GRAPH <{INFERRED_GRAPH}>")
+    store.update(DECLARED_INTO_SCHEMA)  # relation types a source declares are schema like the ontology's
     timeline = apply_as_of_rule(store)  # graph/timeline: when each statement holds (kg/asof.py)
     store.update(DERIVE)
     for _ in range(MAX_ROUNDS):

@@ -63,6 +63,18 @@ class KG(DefinedNamespace):
     Office: URIRef
     DiplomaticProcess: URIRef
     Goal: URIRef
+    Agreement: URIRef
+    Side: URIRef
+    partOfSide: URIRef
+    NameAttestation: URIRef
+    NameKind: URIRef
+    Alias: URIRef
+    FormerName: URIRef
+    NomDeGuerre: URIRef
+    Transliteration: URIRef
+    namedEntity: URIRef
+    attestedName: URIRef
+    nameKind: URIRef
 
     # places.ttl
     Place: URIRef
@@ -158,6 +170,7 @@ class KG(DefinedNamespace):
 
     # relations.ttl: scheme, relation type metadata, direct properties
     RelationType: URIRef
+    DeclaredRelationType: URIRef
     RelationTypes: URIRef
     polarity: URIRef
     oneHolderPer: URIRef
@@ -197,6 +210,28 @@ class KG(DefinedNamespace):
     parentOf: URIRef
     predecessorOf: URIRef
     spokespersonOf: URIRef
+    leavesCountry: URIRef
+    grantsAsylumTo: URIRef
+    deploysInto: URIRef
+    patrols: URIRef
+    signsAgreement: URIRef
+    suspendsAgreement: URIRef
+    endsAgreement: URIRef
+    partyTo: URIRef
+    recognises: URIRef
+    sanctions: URIRef
+    designates: URIRef
+    arms: URIRef
+    funds: URIRef
+    trains: URIRef
+    hostsTalks: URIRef
+    condemns: URIRef
+    threatens: URIRef
+    offersToHandOverPowerTo: URIRef
+
+    # alignment.ttl
+    PloverCategories: URIRef
+    CameoCodes: URIRef
 
 
 # Relation type slugs (concepts of kg:RelationTypes in ontology/relations.ttl), in the ontology's order.
@@ -233,6 +268,24 @@ RELATION_TYPES: tuple[str, ...] = (
     "child-of",
     "predecessor-of",
     "spokesperson-of",
+    "leaves-country",
+    "grants-asylum-to",
+    "deploys-into",
+    "patrols",
+    "signs-agreement",
+    "suspends-agreement",
+    "ends-agreement",
+    "party-to",
+    "recognises",
+    "sanctions",
+    "designates",
+    "arms",
+    "funds",
+    "trains",
+    "hosts-talks",
+    "condemns",
+    "threatens",
+    "offers-to-hand-over-power-to",
 )
 
 
@@ -247,6 +300,13 @@ class RT(DefinedNamespace):
 
 
 RES = Namespace(BASE + "id/")
+# Relation types an analyst declares in a facts file (kg/relation_types.py) live outside the closed RT: their
+# concepts share its namespace, their direct properties get one of their own.
+DECLARED_RELATION_TYPE = Namespace(BASE + "relation-type/")
+DECLARED_PROPERTY = Namespace(BASE + "property/")
+# PLOVER categories and CAMEO codes the relation types are aligned with (ontology/alignment.ttl).
+PLOVER = Namespace(BASE + "plover/")
+CAMEO = Namespace(BASE + "cameo/")
 GRAPH = Namespace(BASE + "graph/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -330,9 +390,12 @@ def sparql_prefixes(*names: str) -> str:
 __all__ = [
     "ANALYTICS_GRAPH",
     "BASE",
+    "CAMEO",
     "CONSISTENCY_CHECK",
     "DBR",
     "DCTERMS",
+    "DECLARED_PROPERTY",
+    "DECLARED_RELATION_TYPE",
     "DERIVED_GRAPH",
     "ENRICHMENT_GRAPH",
     "ENTITIES_GRAPH",
@@ -349,6 +412,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "ORG",
     "OWL",
+    "PLOVER",
     "PREFIXES",
     "PROV",
     "RDF",

@@ -126,6 +126,7 @@ def graph_nodes(network: Network) -> dict[str, dict[str, Any]]:
             "labels": labels,
             "aliases": list(network.aliases.get(iri, ())),
             "label": pick_label(labels) or slug_of(iri),
+            "side": slug_of(network.sides[iri]) if iri in network.sides else None,  # kg:partOfSide
         }
     return nodes
 

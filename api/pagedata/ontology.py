@@ -248,6 +248,9 @@ def ontology_doc(settings: Settings) -> dict[str, Any]:
                     "directed": _text(graph, r, URIRef(KG + "directed")),
                     "direct": refs(r, URIRef(KG + "directProperty")),
                     "broader": refs(r, SKOS.broader),
+                    # the PLOVER categories and CAMEO codes it is aligned with (ontology/alignment.ttl)
+                    "exact": refs(r, SKOS.exactMatch),
+                    "close": refs(r, SKOS.closeMatch),
                 },
             )
             for r in relation_types

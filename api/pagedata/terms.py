@@ -80,6 +80,8 @@ PREFIX_MAP = {
     "geo": str(vocab.GEO),
     "sh": str(SH),
     "shape": str(vocab.SHAPE),
+    "plover": str(vocab.PLOVER),
+    "cameo": str(vocab.CAMEO),
 }
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel")
 

@@ -2,7 +2,7 @@
 
 | route | answers |
 |---|---|
-| `GET /api/blocs?date=` | blocs, placements (confidence, evidence), balance, unbalanced triangles, events |
+| `GET /api/blocs?date=&sides=` | blocs, placements (confidence, evidence), balance, unbalanced triangles, events; `sides=true`: one node per side |
 | `GET /api/diff?from=&to=` | relations that began, ended, passed or changed sign, and the events between |
 | `GET /export?format=&date=` | the network as `graphml`, `gexf`, `csv-nodes`, `csv-edges` or `jsonld` |
 
@@ -29,6 +29,7 @@ DateQuery = Annotated[
 ]
 ClaimedQuery = Annotated[bool, Query(description="Count claimed statements and events too.")]
 UndatedQuery = Annotated[bool, Query(description="Count statements that have no time.")]
+SidesQuery = Annotated[bool, Query(description="One node per side (kg:Side) instead of each of its parts.")]
 
 
 @router.get("/api/blocs")
@@ -37,9 +38,10 @@ def blocs(
     date: DateQuery = None,
     include_claimed: ClaimedQuery = False,
     include_undated: UndatedQuery = True,
+    sides: SidesQuery = False,
 ) -> dict[str, Any]:
     """Blocs of the signed actor network on a day or interval, with evidence, balance and events."""
-    options = Options(Window.parse(date), include_claimed, include_undated)
+    options = Options(Window.parse(date), include_claimed, include_undated, sides)
     return blocs_report(read_record(store), options)
 
 

@@ -1,11 +1,12 @@
 """Dereferencing: every IRI the graph mints has a page on this server, and the ontology documents itself.
 
 `https://w3id.org/syria-kg/id/<path>` is served at `/id/<path>` (entities, `statement/<slug>`,
-`evidence/<source>/<slug>`, `source/<id>`, `time/<value>`): HTML for browsers, Turtle, JSON-LD or N-Triples by
+`evidence/<source>/<slug>`, `source/<id>`, `time/<value>`, `name/<slug>`): HTML for browsers, Turtle, JSON-LD or N-Triples by
 content negotiation (https://www.rfc-editor.org/rfc/rfc9110#name-accept, answered with `Vary: Accept`) or by a
 suffix (`.html`, `.ttl`, `.jsonld`, `.nt`). The description of an IRI is its outgoing triples, those of its
 fragment IRIs (`#quote`, `#position` of evidence) and of blank nodes it points to, and its incoming triples.
-An IRI with no triple gets a 404 page.
+An IRI with no triple gets a 404 page; the IRI of a merged entity (`dcterms:isReplacedBy`) redirects (301) to
+the entity that replaced it.
 
 `/ontology` documents every class, property, relation type, concept and shape, generated from `ontology/`;
 `/ontology/<module>`, `/relation-type/<slug>` and `/shape/<id>` answer for the IRIs of modules, relation types
@@ -25,6 +26,7 @@ from api.pagedata.resources import description_triples, page_for
 from api.pagedata.terms import BASE, PREFIX_MAP, RES, RT, iri_ref
 from api.site import bundle_built, page_context, templates
 from kg.formats import HTML, JSON_LD, N_TRIPLES, TURTLE, Format
+from kg.identity import replacement_in_store
 from kg.vocab import SHAPE
 
 router = APIRouter(tags=["entities"])
@@ -101,6 +103,11 @@ def dereference(request: Request, path: str, store: StoreDep, settings: Settings
         iri_ref(iri)
     except Exception:
         return not_found(request, iri, suffix_format)
+    replacement = replacement_in_store(store, iri)
+    if replacement is not None:  # a merged entity: its IRI now means the one that replaced it
+        suffix = path[len(stem) :]
+        location = f"{request.scope.get('root_path', '')}/id/{replacement[len(RES) :]}{suffix}"
+        return RedirectResponse(location, status_code=301)
     triples = description_triples(store, iri)
     if not triples:
         return not_found(request, iri, suffix_format or negotiate(FORMATS, request.headers.get("accept")))

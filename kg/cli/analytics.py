@@ -30,6 +30,10 @@ ClaimedOption = Annotated[
 UndatedOption = Annotated[
     bool, typer.Option("--include-undated/--exclude-undated", help="Count statements that have no time.")
 ]
+SidesOption = Annotated[
+    bool,
+    typer.Option("--sides", help="One node per side (entities.yaml sides:) instead of each of its parts."),
+]
 ReportFormat = choices("ReportFormat", ("table", "json"))
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the report.")]
 # `csv` writes two files, the nodes and the edges (csv-nodes and csv-edges write one).
@@ -72,6 +76,7 @@ def blocs_command(
     date: DateOption = None,
     include_claimed: ClaimedOption = False,
     include_undated: UndatedOption = True,
+    sides: SidesOption = False,
     output: FormatOption = "table",
     write: Annotated[
         bool, typer.Option("--write", help="Store the results in the analytics named graph.")
@@ -79,7 +84,7 @@ def blocs_command(
 ) -> None:
     """Blocs of the signed actor network on a date: confidence, evidence, balance, brokers, centrality."""
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    options = Options(Window.parse(date), include_claimed, include_undated)
+    options = Options(Window.parse(date), include_claimed, include_undated, sides)
     record = _read()
     report = blocs_report(record, options)
     if write:
