@@ -51,6 +51,7 @@ class KG(DefinedNamespace):
     Coalition: URIRef
     Person: URIRef
     UnnamedSource: URIRef
+    affiliatedWith: URIRef
     GroupOfStates: URIRef
     Family: URIRef
     Office: URIRef
@@ -92,6 +93,9 @@ class KG(DefinedNamespace):
     agent: URIRef
     target: URIRef
     subEventOf: URIRef
+    EventClaim: URIRef
+    claimedEventType: URIRef
+    claimedSubEventOf: URIRef
 
     # quantities.ttl
     Quantity: URIRef
@@ -103,6 +107,10 @@ class KG(DefinedNamespace):
     unit: URIRef
     qualifier: URIRef
     quantifies: URIRef
+    partOf: URIRef
+    amountText: URIRef
+    lowerBound: URIRef
+    upperBound: URIRef
     QuantityKinds: URIRef
     Deaths: URIRef
     CivilianDeaths: URIRef
@@ -142,6 +150,16 @@ class KG(DefinedNamespace):
     Claimed: URIRef
     Denied: URIRef
     Rumoured: URIRef
+    party: URIRef
+    Modality: URIRef
+    Modalities: URIRef
+    Possible: URIRef
+    Probable: URIRef
+    Conditional: URIRef
+    modality: URIRef
+    conditionalOn: URIRef
+    hop: URIRef
+    confirmedBy: URIRef
     Evidence: URIRef
     SourceDocument: URIRef
     sha256: URIRef
@@ -247,6 +265,7 @@ ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 ENTITIES_GRAPH = URIRef(GRAPH + "entities")
 DERIVED_GRAPH = URIRef(GRAPH + "derived")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+TIMELINE_GRAPH = URIRef(GRAPH + "timeline")
 HISTORY_GRAPH = URIRef(GRAPH + "history")
 
 
@@ -314,6 +333,7 @@ __all__ = [
     "SEARCH_SERVICE",
     "SKOS",
     "TIME",
+    "TIMELINE_GRAPH",
     "XSD",
     "source_graph",
     "sparql_prefixes",
