@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg import attribution
 from kg.errors import InputError
 from kg.index import Definition, Index, KnownStatement, normalise
 from kg.quotes import find_all, locate
@@ -40,13 +40,6 @@ from kg.vocab import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 SOURCE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
-STANCES = {
-    "asserted": KG.Asserted,
-    "reported": KG.Reported,
-    "claimed": KG.Claimed,
-    "denied": KG.Denied,
-    "rumoured": KG.Rumoured,
-}
 UNITS = {
     "people": KG.UnitPeople,
     "kilometre": KG.UnitKilometre,
@@ -310,6 +303,10 @@ class Compiler:
                 graph.add((node, KG.metonym, Literal(str(metonym), lang="en")))
             if body.get("description"):
                 graph.add((node, RDFS.comment, Literal(str(body["description"]), lang="en")))
+            if body.get("affiliation"):
+                graph.add(
+                    (node, KG.affiliatedWith, self._ref(body["affiliation"], "affiliation", file, line))
+                )
 
     def _add_labels(
         self, graph: Graph, node: URIRef, label: Any, slug: str, file: Path, line: int | None
@@ -449,7 +446,7 @@ class Compiler:
                 f"event '{slug}': unknown event type '{event_type}'{hint}", file=str(ctx.file), line=line
             )
         graph = ctx.graph
-        graph.add((node, RDF.type, KG[event_type]))
+        part_of = attribution.event_types(graph, node, KG[event_type], entry)
         self._add_labels(graph, node, entry.get("label"), slug, ctx.file, line)
         links = (
             ("place", KG.place),
@@ -464,7 +461,7 @@ class Compiler:
             graph.add(
                 (
                     node,
-                    KG.subEventOf,
+                    part_of,
                     self._ref(entry["part_of"], "part_of", ctx.file, line, ("entity", "event")),
                 )
             )
@@ -492,23 +489,22 @@ class Compiler:
                 file=file,
                 line=line,
             )
-        try:
-            value = Decimal(str(entry.get("value")))
-        except InvalidOperation as error:
-            raise InputError(
-                f"quantity '{slug}': value {entry.get('value')!r} is not a number", file=file, line=line
-            ) from error
+        amount = attribution.amount_of(entry, ctx.file)
         graph = ctx.graph
         graph.add((node, RDF.type, KG.Quantity))
         graph.add((node, KG.quantityKind, KG[kind]))
-        graph.add((node, KG.numericValue, Literal(value, datatype=XSD.decimal)))
+        attribution.add_amount(graph, node, amount)
         graph.add((node, KG.unit, UNITS[unit]))
         graph.add((node, KG.qualifier, QUALIFIERS[qualifier]))
-        label = f"{kind}: {qualifier.replace('-', ' ')} {value} {unit}"
+        label = f"{kind}: {amount.label(qualifier)} {unit}"
         graph.add((node, RDFS.label, Literal(label, lang="en")))
         if entry.get("of"):
             graph.add(
                 (node, KG.quantifies, self._ref(entry["of"], "of", ctx.file, line, ("entity", "event")))
+            )
+        if entry.get("part_of"):
+            graph.add(
+                (node, KG.partOf, self._ref(entry["part_of"], "part_of", ctx.file, line, ("quantity",)))
             )
         self._add_attestation(ctx, node, entry)
 
@@ -529,14 +525,14 @@ class Compiler:
     # ---------------------------------------------------------------- shared parts
 
     def _stance(self, entry: dict[str, Any], ctx: "_SourceContext") -> str:
-        stance = entry.get("stance")
-        if stance not in STANCES:
-            raise InputError(
-                f"'{entry['id']}': stance must be one of {', '.join(STANCES)}, got {stance!r}",
-                file=str(ctx.file),
-                line=entry.get(LINE_KEY),
-            )
-        return stance
+        return attribution.stance_of(entry, ctx.file)
+
+    def _resolver(self, ctx: "_SourceContext", entry: dict[str, Any]) -> attribution.Resolver:
+        line = entry.get(LINE_KEY)
+        return lambda value, what, kinds: self._ref(value, what, ctx.file, line, kinds)
+
+    def _voice(self, ctx: "_SourceContext", entry: dict[str, Any]) -> attribution.Voice:
+        return attribution.voice_of(entry, ctx.author, self._resolver(ctx, entry), ctx.file)
 
     def _speaker_and_date(self, ctx: "_SourceContext", entry: dict[str, Any]) -> tuple[URIRef, Literal]:
         """Who says it (default: the source's author) and when (default: the source's date)."""
@@ -551,9 +547,9 @@ class Compiler:
         """Stance, speaker, dates, context, note and evidence quote of a statement, event or quantity."""
         line = entry.get(LINE_KEY)
         graph = ctx.graph
-        graph.add((node, KG.stance, STANCES[self._stance(entry, ctx)]))
-        speaker, said_on = self._speaker_and_date(ctx, entry)
-        graph.add((node, PROV.wasAttributedTo, speaker))
+        attribution.add_voice(graph, node, self._voice(ctx, entry))
+        attribution.add_modality(graph, node, entry, self._resolver(ctx, entry), ctx.file)
+        _, said_on = self._speaker_and_date(ctx, entry)
         graph.add((node, KG.statedOn, said_on))
         if entry.get("time") is not None:
             graph.add((node, KG.during, add_time(graph, entry["time"], ctx.file, line)))
@@ -596,6 +592,7 @@ class Compiler:
         # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
         speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((evidence, PROV.wasAttributedTo, speaker))
+        attribution.add_chain(graph, evidence, self._voice(ctx, entry))
         graph.add((evidence, DCTERMS.date, said_on))
         graph.add((evidence, OA.hasSelector, quote_selector))
         graph.add((evidence, OA.hasSelector, position_selector))
