@@ -1,28 +1,102 @@
-"""Derived and inferred graphs, computed with SPARQL on Oxigraph.
+"""Derived and inferred graphs, and the confirmations of the timeline graph, computed with SPARQL on Oxigraph.
 
-- `graph/derived`: one direct triple per statement whose stance is asserted or reported, through the relation
-  type's `kg:directProperty` (Russia kg:alliedWith res:assad-regime), so simple queries stay simple.
-- `graph/inferred`: what the ontology's property characteristics (symmetric, inverse, sub-property, transitive)
-  add to the data graphs, run to a fixpoint: the closure of the direct triples, of `kg:contradicts` and of
-  `kg:subEventOf`.
+- `graph/timeline`: the as-of rule's intervals (`kg:holdsFrom`, `kg:holdsTo`, `kg:supersededBy`, `kg:endedBy`,
+  written by kg/asof.py) and `kg:confirmedBy`: a rumoured or claimed statement linked to a later asserted or
+  reported statement of the same subject, relation type and object from another source document.
+- `graph/derived`: the simple current view: one direct triple per statement asserted or reported, with no
+  modality, not contradicted by a denial whose period overlaps its own, not superseded or ended, and with no
+  `kg:holdsTo` before the latest source date, through the relation type's `kg:directProperty`
+  (res:russia kg:alliedWith res:assad-regime). Earlier states stay in the source graphs with their interval in
+  the timeline graph (docs/decisions/20261207-derived-current-view.md).
+- `graph/inferred`: what the ontology's axioms add to the data graphs, run to a fixpoint: the RDFS closure of
+  types (`rdfs:subClassOf`) and of sub-properties (`rdfs:subPropertyOf`, so `kg:subject` and `kg:object` give
+  `kg:party`), and the symmetric, inverse and transitive characteristics of properties. A `kg:EventClaim` is
+  never the subject or object of an inferred triple other than its types: a claimed event gets no participants
+  and no sub-event links.
 """
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
+from kg.vocab import (
+    DERIVED_GRAPH,
+    HISTORY_GRAPH,
+    INFERRED_GRAPH,
+    KG,
+    OA,
+    ONTOLOGY_GRAPH,
+    TIMELINE_GRAPH,
+    sparql_prefixes,
+)
 
-PREFIXES = sparql_prefixes("kg", "owl", "rdfs")
+PREFIXES = sparql_prefixes("kg", "owl", "rdfs", "dcterms", "oa")
+
+# What a statement node says holds between whom: asserted or reported, with no modality.
+_FACT = """
+  GRAPH ?source {
+    ?statement a kg:Statement ; kg:subject ?s ; kg:relationType ?type ; kg:object ?o ; kg:stance ?stance .
+  }
+  FILTER (?stance IN (kg:Asserted, kg:Reported))
+  FILTER NOT EXISTS { GRAPH ?m { ?statement kg:modality ?modality } }"""
+
+
+def _period(var: str) -> str:
+    """Bind ?<var>From / ?<var>To, the period a statement speaks of: its own dates (kg:during), else the
+    timeline's as-of interval; unbound when open or unknown."""
+    return f"""
+    OPTIONAL {{ GRAPH ?{var}G1 {{ ?{var} kg:during ?{var}T1 }} GRAPH ?{var}G2 {{ ?{var}T1 kg:fromDate ?{var}F }} }}
+    OPTIONAL {{ GRAPH ?{var}G3 {{ ?{var} kg:during ?{var}T2 }} GRAPH ?{var}G4 {{ ?{var}T2 kg:untilDate ?{var}U }} }}
+    OPTIONAL {{ GRAPH <{TIMELINE_GRAPH}> {{ ?{var} kg:holdsFrom ?{var}HoldsFrom }} }}
+    OPTIONAL {{ GRAPH <{TIMELINE_GRAPH}> {{ ?{var} kg:holdsTo ?{var}HoldsTo }} }}
+    BIND (COALESCE(?{var}F, ?{var}HoldsFrom) AS ?{var}From)
+    BIND (COALESCE(?{var}U, ?{var}HoldsTo) AS ?{var}To)"""
+
+
+# A denial of the same subject, relation type and object (either way round for an undirected type), or one
+# linked by kg:contradicts, whose period overlaps the statement's; an open or unknown bound overlaps everything.
+_DENIED_OVER_ITS_PERIOD = f"""
+  FILTER NOT EXISTS {{
+    GRAPH ?dg {{ ?denial kg:stance kg:Denied }}
+    {{ GRAPH ?dg1 {{ ?denial kg:subject ?s ; kg:relationType ?type ; kg:object ?o }} }}
+    UNION {{ GRAPH ?dg2 {{ ?denial kg:subject ?o ; kg:relationType ?type ; kg:object ?s }}
+             GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directed false }} }}
+    UNION {{ GRAPH ?dg3 {{ ?denial kg:contradicts ?statement }} }}
+    UNION {{ GRAPH ?dg4 {{ ?statement kg:contradicts ?denial }} }}
+    {_period("statement")}
+    {_period("denial")}
+    FILTER (COALESCE(?statementFrom <= ?denialTo, true) && COALESCE(?denialFrom <= ?statementTo, true))
+  }}"""
 
 DERIVE = f"""{PREFIXES}
 INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}
 WHERE {{
-  GRAPH ?source {{
-    ?statement a kg:Statement ; kg:subject ?s ; kg:relationType ?type ; kg:object ?o ; kg:stance ?stance .
-  }}
-  FILTER (?stance IN (kg:Asserted, kg:Reported))
+  {{ SELECT (MAX(?published) AS ?latest) WHERE {{
+      GRAPH ?dd {{ ?document a kg:SourceDocument ; dcterms:date ?published }} }} }}
+  {_FACT}
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directProperty ?p }}
+  FILTER NOT EXISTS {{ GRAPH <{TIMELINE_GRAPH}> {{ ?statement kg:supersededBy|kg:endedBy ?later }} }}
+  FILTER NOT EXISTS {{ GRAPH <{TIMELINE_GRAPH}> {{ ?statement kg:holdsTo ?to }} FILTER (?to < ?latest) }}
+  {_DENIED_OVER_ITS_PERIOD}
+}}"""
+
+# The source documents a statement's evidence comes from, with their dates.
+_EVIDENCE = "GRAPH ?{g} {{ {node} kg:hasEvidence ?{v} }} GRAPH ?{g}s {{ ?{v} oa:hasSource ?{d} }} " + (
+    "GRAPH ?{g}d {{ ?{d} dcterms:date ?{d}Date }}"
+)
+
+CONFIRM = f"""{PREFIXES}
+DELETE {{ GRAPH <{TIMELINE_GRAPH}> {{ ?a kg:confirmedBy ?b }} }} WHERE {{ GRAPH <{TIMELINE_GRAPH}> {{ ?a kg:confirmedBy ?b }} }} ;
+INSERT {{ GRAPH <{TIMELINE_GRAPH}> {{ ?claim kg:confirmedBy ?statement }} }}
+WHERE {{
+  GRAPH ?cg {{ ?claim kg:subject ?cs ; kg:relationType ?type ; kg:object ?co ; kg:stance ?claimStance }}
+  FILTER (?claimStance IN (kg:Rumoured, kg:Claimed))
+  {_FACT}
+  FILTER ((?s = ?cs && ?o = ?co) || (?s = ?co && ?o = ?cs && EXISTS {{
+    GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directed false }} }}))
+  {_EVIDENCE.format(g="ce", node="?claim", v="claimEvidence", d="claimDocument")}
+  {_EVIDENCE.format(g="se", node="?statement", v="statementEvidence", d="statementDocument")}
+  FILTER (?claimDocument != ?statementDocument && ?statementDocumentDate >= ?claimDocumentDate)
 }}"""
 
 # Each rule reads every data graph (not the ontology, not the history) and adds what is missing to the inferred
@@ -30,45 +104,74 @@ WHERE {{
 _DATA_GRAPHS = f"FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{HISTORY_GRAPH}>))"
 # A consequence already stated in any graph (a source, the derived graph) is not repeated in the inferred graph.
 _ABSENT = "FILTER NOT EXISTS {{ GRAPH ?h {{ {triple} }} }}"
+# An event claim is never an end of an inferred triple: no participants, no sub-event links.
+_NOT_A_CLAIM = "FILTER NOT EXISTS {{ GRAPH ?c{var} {{ ?{var} a kg:EventClaim }} }}"
 
 
-def _rule(head: str, schema: str, body: str) -> str:
+def _rule(head: str, schema: str, body: str, ends: tuple[str, ...] = ()) -> str:
     absent = _ABSENT.format(triple=head)
+    claims = " ".join(_NOT_A_CLAIM.format(var=var) for var in ends)
     return (
         f"{PREFIXES}INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {head} }} }}\n"
-        f"WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {schema} }} {body} {absent} }}"
+        f"WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {schema} }} {body} {claims} {absent} }}"
     )
 
 
 RULES = {
-    "symmetric": _rule("?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}"),
-    "inverse": _rule("?o ?q ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}"),
-    "inverse-back": _rule("?o ?p ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?q ?o }} {_DATA_GRAPHS}"),
+    "sub-class": _rule(
+        "?x a ?super",
+        "?class rdfs:subClassOf+ ?super . FILTER (isIRI(?super))",
+        f"GRAPH ?g {{ ?x a ?class }} {_DATA_GRAPHS}",
+    ),
+    "symmetric": _rule(
+        "?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}", ("s", "o")
+    ),
+    "inverse": _rule(
+        "?o ?q ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}", ("s", "o")
+    ),
+    "inverse-back": _rule(
+        "?o ?p ?s", "?p owl:inverseOf ?q .", f"GRAPH ?g {{ ?s ?q ?o }} {_DATA_GRAPHS}", ("s", "o")
+    ),
     "sub-property": _rule(
         "?s ?q ?o",
-        "?p a owl:ObjectProperty ; rdfs:subPropertyOf ?q .",
+        "?p rdfs:subPropertyOf+ ?q . VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty } ?p a ?kind .",
         f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}",
+        ("s",),
     ),
     "transitive": _rule(
         "?a ?p ?c",
         "?p a owl:TransitiveProperty .",
         f"GRAPH ?g {{ ?a ?p ?b }} GRAPH ?g2 {{ ?b ?p ?c }} {_DATA_GRAPHS} "
         f"FILTER (?g2 NOT IN (<{ONTOLOGY_GRAPH}>, <{HISTORY_GRAPH}>)) FILTER (?a != ?c)",
+        ("a", "c"),
     ),
 }
 
 MAX_ROUNDS = 50
 
+# What the derivation, the confirmations and the type closure read besides the properties with characteristics.
+_READ_BY_RULES = (
+    RDF.type,
+    KG.modality,
+    KG.during,
+    KG.fromDate,
+    KG.untilDate,
+    KG.hasEvidence,
+    OA.hasSource,
+    DCTERMS.date,
+)
+
 
 def reasoned_properties(ontology: Graph) -> set[URIRef]:
-    """Properties whose triples the rules read: symmetric, transitive, with an inverse, or object sub-properties."""
+    """Properties whose triples the rules read: types, modality, dates and evidence sources (for the derived
+    graph and the confirmations), and the symmetric, transitive, inverse and sub-properties."""
     found = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
     found |= set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
     for p, q in ontology.subject_objects(OWL.inverseOf):
         found |= {p, q}
-    found |= {
-        p for p in ontology.subjects(RDFS.subPropertyOf) if (p, RDF.type, OWL.ObjectProperty) in ontology
-    }
+    kinds = {OWL.ObjectProperty, OWL.DatatypeProperty}
+    found |= {p for p in ontology.subjects(RDFS.subPropertyOf) if kinds & set(ontology.objects(p, RDF.type))}
+    found |= set(_READ_BY_RULES)
     return {p for p in found if isinstance(p, URIRef)}
 
 
@@ -77,8 +180,11 @@ def _size(store: ox.Store, graph: str) -> int:
 
 
 def derive_and_infer(store: ox.Store) -> dict[str, int]:
-    """Fill the derived and inferred graphs of an in-memory store holding the ontology and the sources."""
+    """Fill the timeline's confirmations, the derived and the inferred graphs of an in-memory store holding the
+    ontology and the sources."""
     store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}> ; DROP SILENT GRAPH <{INFERRED_GRAPH}>")
+    # The as-of rule (kg/asof.py) writes the timeline's intervals here, before what reads them.
+    store.update(CONFIRM)
     store.update(DERIVE)
     for _ in range(MAX_ROUNDS):
         before = _size(store, str(INFERRED_GRAPH))
@@ -86,4 +192,8 @@ def derive_and_infer(store: ox.Store) -> dict[str, int]:
             store.update(rule)
         if _size(store, str(INFERRED_GRAPH)) == before:
             break
-    return {"derived": _size(store, str(DERIVED_GRAPH)), "inferred": _size(store, str(INFERRED_GRAPH))}
+    return {
+        "derived": _size(store, str(DERIVED_GRAPH)),
+        "inferred": _size(store, str(INFERRED_GRAPH)),
+        "confirmations": len(list(store.quads_for_pattern(None, ox.NamedNode(str(KG.confirmedBy)), None))),
+    }
