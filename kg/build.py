@@ -21,7 +21,7 @@ from kg.reasoning import derive_and_infer
 from kg.settings import Settings
 from kg.store import Store
 from kg.validate import ValidationReport, load_shapes, validate
-from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, TIMELINE_GRAPH
 
 Step = Callable[[str], None]
 
@@ -39,7 +39,7 @@ class BuiltGraph:
         """The authored data (entities and sources) without ontology, derived or inferred triples."""
         merged = Graph()
         for iri, graph in self.graphs.items():
-            if iri not in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH):
+            if iri not in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH):
                 merged += graph
         return merged
 
@@ -74,6 +74,7 @@ def assemble(settings: Settings, step: Step = lambda _: None, *, reason: bool = 
     derive_and_infer(scratch)
     graphs[DERIVED_GRAPH] = from_oxigraph(scratch, DERIVED_GRAPH)
     graphs[INFERRED_GRAPH] = from_oxigraph(scratch, INFERRED_GRAPH)
+    graphs[TIMELINE_GRAPH] = from_oxigraph(scratch, TIMELINE_GRAPH)
     built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.summaries)})
     if java:
         step("checking consistency with HermiT")

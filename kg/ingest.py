@@ -35,6 +35,7 @@ from kg.vocab import (
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     RES,
+    TIMELINE_GRAPH,
     source_graph,
     sparql_prefixes,
 )
@@ -102,8 +103,8 @@ def _slug(iri: str) -> str:
 
 def reason_over_store(
     store: Store, ontology: Graph, add: dict[URIRef, Graph], drop: URIRef | None
-) -> tuple[Graph, Graph]:
-    """The derived and inferred graphs the store would have with `add` added and the graph `drop` removed.
+) -> tuple[Graph, Graph, Graph]:
+    """The derived, inferred and timeline graphs the store would have with `add` added and `drop` removed.
 
     Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance) and the
     triples of the properties the ontology gives characteristics to.
@@ -123,7 +124,7 @@ def reason_over_store(
     skeleton = store.query_bytes(skeleton_query, "application/n-triples")
     scratch.load(skeleton, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{GRAPH}skeleton"))
     derive_and_infer(scratch)
-    return from_oxigraph(scratch, DERIVED_GRAPH), from_oxigraph(scratch, INFERRED_GRAPH)
+    return tuple(from_oxigraph(scratch, iri) for iri in (DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH))
 
 
 def _current(store: Store, graph: URIRef) -> Graph:
@@ -161,9 +162,9 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     new_graph = data.graphs[graph_iri]
     source = Delta.adding({str(graph_iri): new_graph})
     _validate_delta(settings, store, source, ontology)
-    derived, inferred = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
+    computed = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
     report = IngestReport(summary)
-    changes = _graph_changes(store, derived, inferred, report)
+    changes = _graph_changes(store, computed, report)
     files = _install_files(settings, facts_path, text_path, source_id, text_file)
     _list_seed(settings, text_file, meta)
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -194,9 +195,9 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
         raise InputError(f"no source '{source_id}' in the store (sources: {known})")
     _refuse_if_depended_on(store, graph_iri)
     ontology = load_ontology(settings)
-    derived, inferred = reason_over_store(store, ontology, {}, drop=graph_iri)
+    computed = reason_over_store(store, ontology, {}, drop=graph_iri)
     report = IngestReport(SourceSummary(source_id))
-    changes = _graph_changes(store, derived, inferred, report)
+    changes = _graph_changes(store, computed, report)
     files = _remove_files(settings, source_id)
     _unlist_seed(settings, [path.name for path in files])
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -219,15 +220,16 @@ def _validate_delta(settings: Settings, store: Store, delta: Delta, ontology: Gr
         raise ValidationFailed(report.text, report.turtle)
 
 
-def _graph_changes(store: Store, derived: Graph, inferred: Graph, report: IngestReport) -> Delta:
-    """The change that brings the derived and inferred graphs from their current to their new content."""
+def _graph_changes(store: Store, computed: tuple[Graph, Graph, Graph], report: IngestReport) -> Delta:
+    """The change that brings the derived, inferred and timeline graphs from their current to their new content."""
     changes = Delta()
-    for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred)):
+    for iri, new in zip((DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH), computed, strict=True):
         current = _current(store, iri)
         added, removed = new - current, current - new
-        name = "derived" if iri == DERIVED_GRAPH else "inferred"
-        setattr(report, f"{name}_added", len(added))
-        setattr(report, f"{name}_removed", len(removed))
+        if iri != TIMELINE_GRAPH:
+            name = "derived" if iri == DERIVED_GRAPH else "inferred"
+            setattr(report, f"{name}_added", len(added))
+            setattr(report, f"{name}_removed", len(removed))
         changes.added |= set(quads_of(added, str(iri)))
         changes.removed |= set(quads_of(removed, str(iri)))
     return changes
