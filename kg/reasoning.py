@@ -32,6 +32,27 @@ from kg.vocab import (
 
 PREFIXES = sparql_prefixes("kg", "owl", "rdfs", "dcterms", "oa")
 
+# What each computed graph holds, stated in the SPARQL service description (api/describe.py) and docs/model.md.
+GRAPH_DESCRIPTIONS = {
+    INFERRED_GRAPH: (
+        "Entailed from the data graphs and the ontology, materialised so that simple entailment over the union "
+        "default graph answers them: the RDFS closure of rdf:type through rdfs:subClassOf (rdfs9, rdfs11; ?x a "
+        "kg:Actor lists every actor) and of properties through rdfs:subPropertyOf (rdfs5, rdfs7; kg:subject "
+        "and kg:object give kg:party), and the OWL 2 RL rules for owl:SymmetricProperty (prp-symp), "
+        "owl:inverseOf (prp-inv1, prp-inv2) and owl:TransitiveProperty (prp-trp). Not entailed: typing by "
+        "rdfs:domain or rdfs:range, owl:sameAs, and any link of an event claim (kg:EventClaim) but its types."
+    ),
+    DERIVED_GRAPH: (
+        "The current view: one direct triple (the relation type's kg:directProperty) per statement asserted "
+        "or reported, with no kg:modality, not contradicted by a denial of an overlapping period, not "
+        "kg:supersededBy or kg:endedBy, and with no kg:holdsTo before the latest source date."
+    ),
+    TIMELINE_GRAPH: (
+        "When each statement holds (kg:holdsFrom, kg:holdsTo, kg:supersededBy, kg:endedBy; the as-of rule) "
+        "and which rumoured or claimed statements a later source confirmed (kg:confirmedBy)."
+    ),
+}
+
 # What a statement node says holds between whom: asserted or reported, with no modality.
 _FACT = """
   GRAPH ?source {

@@ -209,7 +209,7 @@ def test_acled_export_imports_with_provenance_down_to_the_row(project: Path, tmp
     deaths = query(
         """SELECT ?value ?by WHERE { res:acled-synt0001-deaths kg:quantifies res:acled-synt0001 ;
            kg:quantityKind kg:Deaths ; kg:numericValue ?value ; kg:qualifier kg:AsStated ;
-           kg:stance kg:Reported ; <http://www.w3.org/ns/prov#wasAttributedTo> ?by }"""
+           kg:stance kg:Asserted ; <http://www.w3.org/ns/prov#wasAttributedTo> ?by }"""
     )
     assert deaths == [{"value": "3", "by": "https://w3id.org/syria-kg/id/acled"}]
     kinds = query(
