@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from kg.vocab import (
     DERIVED_GRAPH,
+    GRAPH,
     HISTORY_GRAPH,
     INFERRED_GRAPH,
     KG,
@@ -74,20 +75,26 @@ def _period(var: str) -> str:
     BIND (COALESCE(?{var}U, ?{var}HoldsTo) AS ?{var}To)"""
 
 
-# A denial of the same subject, relation type and object (either way round for an undirected type), or one
-# linked by kg:contradicts, whose period overlaps the statement's; an open or unknown bound overlaps everything.
-_DENIED_OVER_ITS_PERIOD = f"""
-  FILTER NOT EXISTS {{
-    GRAPH ?dg {{ ?denial kg:stance kg:Denied }}
-    {{ GRAPH ?dg1 {{ ?denial kg:subject ?s ; kg:relationType ?type ; kg:object ?o }} }}
-    UNION {{ GRAPH ?dg2 {{ ?denial kg:subject ?o ; kg:relationType ?type ; kg:object ?s }}
-             GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directed false }} }}
-    UNION {{ GRAPH ?dg3 {{ ?denial kg:contradicts ?statement }} }}
-    UNION {{ GRAPH ?dg4 {{ ?statement kg:contradicts ?denial }} }}
-    {_period("statement")}
-    {_period("denial")}
-    FILTER (COALESCE(?statementFrom <= ?denialTo, true) && COALESCE(?denialFrom <= ?statementTo, true))
-  }}"""
+# A statement asserted or reported that a denial of the same subject, relation type and object (either way round
+# for an undirected type), or one linked to it by kg:contradicts, covers over an overlapping period; an open or
+# unknown bound overlaps everything. Driven from the denials (few), into a scratch graph the derivation reads.
+_DENIED_GRAPH = f"{GRAPH}scratch/denied"
+DENIED = f"""{PREFIXES}
+INSERT {{ GRAPH <{_DENIED_GRAPH}> {{ ?statement kg:contradicts ?denial }} }}
+WHERE {{
+  GRAPH ?dg {{ ?denial kg:stance kg:Denied }}
+  {{ GRAPH ?dg1 {{ ?denial kg:subject ?s ; kg:relationType ?type ; kg:object ?o }}
+     GRAPH ?sg1 {{ ?statement kg:subject ?s ; kg:relationType ?type ; kg:object ?o }} }}
+  UNION {{ GRAPH ?dg2 {{ ?denial kg:subject ?o ; kg:relationType ?type ; kg:object ?s }}
+           GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directed false }}
+           GRAPH ?sg2 {{ ?statement kg:subject ?s ; kg:relationType ?type ; kg:object ?o }} }}
+  UNION {{ GRAPH ?dg3 {{ ?denial kg:contradicts ?statement }} }}
+  UNION {{ GRAPH ?dg4 {{ ?statement kg:contradicts ?denial }} }}
+  GRAPH ?sg {{ ?statement kg:stance ?stance }} FILTER (?stance IN (kg:Asserted, kg:Reported))
+  {_period("statement")}
+  {_period("denial")}
+  FILTER (COALESCE(?statementFrom <= ?denialTo, true) && COALESCE(?denialFrom <= ?statementTo, true))
+}}"""
 
 DERIVE = f"""{PREFIXES}
 INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}
@@ -98,7 +105,7 @@ WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?type kg:directProperty ?p }}
   FILTER NOT EXISTS {{ GRAPH <{TIMELINE_GRAPH}> {{ ?statement kg:supersededBy|kg:endedBy ?later }} }}
   FILTER NOT EXISTS {{ GRAPH <{TIMELINE_GRAPH}> {{ ?statement kg:holdsTo ?to }} FILTER (?to < ?latest) }}
-  {_DENIED_OVER_ITS_PERIOD}
+  FILTER NOT EXISTS {{ GRAPH <{_DENIED_GRAPH}> {{ ?statement kg:contradicts ?denial }} }}
 }}"""
 
 # The source documents a statement's evidence comes from, with their dates.
@@ -138,12 +145,14 @@ def _rule(head: str, schema: str, body: str, ends: tuple[str, ...] = ()) -> str:
     )
 
 
+# The RDFS closure of types (rdfs9, rdfs11), in one pass through the transitive closure of rdfs:subClassOf.
+TYPES = _rule(
+    "?x a ?super",
+    "?class rdfs:subClassOf+ ?super . FILTER (isIRI(?super))",
+    f"GRAPH ?g {{ ?x a ?class }} {_DATA_GRAPHS}",
+)
+
 RULES = {
-    "sub-class": _rule(
-        "?x a ?super",
-        "?class rdfs:subClassOf+ ?super . FILTER (isIRI(?super))",
-        f"GRAPH ?g {{ ?x a ?class }} {_DATA_GRAPHS}",
-    ),
     "symmetric": _rule(
         "?o ?p ?s", "?p a owl:SymmetricProperty .", f"GRAPH ?g {{ ?s ?p ?o }} {_DATA_GRAPHS}", ("s", "o")
     ),
@@ -206,7 +215,10 @@ def derive_and_infer(store: ox.Store) -> dict[str, int]:
     store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}> ; DROP SILENT GRAPH <{INFERRED_GRAPH}>")
     # The as-of rule (kg/asof.py) writes the timeline's intervals here, before what reads them.
     store.update(CONFIRM)
+    store.update(DENIED)
     store.update(DERIVE)
+    store.update(f"DROP SILENT GRAPH <{_DENIED_GRAPH}>")
+    store.update(TYPES)  # once: no other rule adds a type
     for _ in range(MAX_ROUNDS):
         before = _size(store, str(INFERRED_GRAPH))
         for rule in RULES.values():
