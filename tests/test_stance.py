@@ -182,8 +182,13 @@ def fixture_data(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="module")
-def ask(fixture_data: CompiledData, settings: Settings) -> Ask:
-    return _asker(_reason(fixture_data, settings))
+def reasoned(fixture_data: CompiledData, settings: Settings) -> ox.Store:
+    return _reason(fixture_data, settings)
+
+
+@pytest.fixture(scope="module")
+def ask(reasoned: ox.Store) -> Ask:
+    return _asker(reasoned)
 
 
 def test_no_denied_claimed_rumoured_or_hedged_statement_is_derived(ask: Ask) -> None:
@@ -236,6 +241,25 @@ def test_a_rumour_reported_later_by_another_source_is_confirmed_and_both_are_kep
     ]
     stances = ask(f"SELECT ?stance WHERE {{ {statement('assad-fled-syria-rumour')} kg:stance ?stance }}")
     assert stances == [{"stance": "https://w3id.org/syria-kg/ontology#Rumoured"}]
+
+
+def test_the_competency_query_on_confirmations_lists_the_confirming_source(
+    reasoned: ox.Store, settings: Settings
+) -> None:
+    """On the seed alone the rumour is unconfirmed (queries/expected); with the fixture, its row names the
+    Kremlin source and the fixture's date."""
+    path = (
+        settings.project_dir / "queries/which_rumoured_or_claimed_statements_has_a_later_source_confirmed.rq"
+    )
+    rows = [
+        {v.value: s[v].value for v in solutions.variables if s[v] is not None}
+        for solutions in [reasoned.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)]
+        for s in solutions
+    ]
+    rumour = [row for row in rows if row["claim"].endswith("/assad-fled-syria-rumour")]
+    assert [(r.get("speakerLabel"), r.get("sourceDate")) for r in rumour] == [
+        ("a Kremlin source", "2024-12-09")
+    ]
 
 
 def test_superseded_ended_and_past_statements_leave_the_derived_graph(
