@@ -407,7 +407,11 @@ class Compiler:
         stance = self._stance(entry, ctx)
         key = (subject, relation, target)
         time_key = _time_key(entry.get("time"), ctx.file, line)
-        existing = None if entry.get("closes") else self.index.corroborated(key, stance, time_key)
+        # A hedged entry is its own statement: corroborating a fact with it (or it with a fact) would change what
+        # the fact says. Its index key carries the modality, so only its like corroborates it.
+        modality = entry.get("modality")
+        known_stance = f"{stance} ({modality} {entry.get('condition') or ''})" if modality else stance
+        existing = None if entry.get("closes") else self.index.corroborated(key, known_stance, time_key)
         if existing is not None:
             self.index.statement_iris[slug] = existing.iri
             ctx.graph.add((existing.iri, KG.hasEvidence, self._add_evidence(ctx, slug, entry)))
@@ -432,7 +436,7 @@ class Compiler:
             graph.add((node, KG.contradicts, opposite.iri))
             ctx.summary.contradictions += 1
         self._add_attestation(ctx, node, entry)
-        self.index.add_statement(key, KnownStatement(node, stance, time_key))
+        self.index.add_statement(key, KnownStatement(node, known_stance, time_key))
         ctx.summary.statements += 1
 
     def _compile_event(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:

@@ -30,7 +30,8 @@ TEXT = (
     "The rebels claimed to have encircled Hama. "
     "Turkey denied that it funds HTS. "
     "Rumours say that Hezbollah has left Syria. "
-    "Between 300 and 400 people were killed, among them dozens of civilians."
+    "Between 300 and 400 people were killed, among them dozens of civilians. "
+    "Moscow will probably remain the main ally of the Syrian government."
 )
 FACTS = f"""
 source:
@@ -85,6 +86,13 @@ statements:
     stance: denied
     by: turkey
     quote: Turkey denied that it funds HTS
+  - id: russia-probably-still-allied-950
+    subject: russia
+    relation: allied-with
+    object: assad-regime
+    stance: asserted
+    modality: probable
+    quote: Moscow will probably remain the main ally of the Syrian government
   - id: hezbollah-left-syria-rumour-950
     subject: hezbollah
     relation: withdrew-from
@@ -214,6 +222,23 @@ def test_no_denied_claimed_rumoured_or_hedged_statement_is_derived(ask: Ask) -> 
     }
     assert not_facts & derived == set()
     assert ("russia", "fights", "rebel-coalition") in derived
+
+
+def test_a_hedged_repetition_of_a_fact_is_its_own_statement(ask: Ask) -> None:
+    """ "Moscow will probably remain the ally" does not corroborate the seed's alliance: it is a statement of its
+    own, with its modality, and the seed's statement keeps its single piece of evidence and no modality."""
+    rows = ask("""SELECT ?st ?modality (COUNT(?e) AS ?quotes) WHERE {
+      ?st kg:subject res:russia ; kg:relationType rt:allied-with ; kg:object res:assad-regime ; kg:hasEvidence ?e .
+      OPTIONAL { ?st kg:modality ?modality } } GROUP BY ?st ?modality ORDER BY ?st""")
+    hedged = [row for row in rows if row["st"].endswith("/russia-probably-still-allied-950")]
+    assert hedged == [
+        {
+            "st": "https://w3id.org/syria-kg/id/statement/russia-probably-still-allied-950",
+            "modality": "https://w3id.org/syria-kg/ontology#Probable",
+            "quotes": "1",
+        }
+    ]
+    assert all("modality" not in row for row in rows if row not in hedged)
 
 
 def test_a_denial_of_one_period_does_not_contradict_a_report_of_a_later_one(ask: Ask) -> None:
