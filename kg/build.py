@@ -39,7 +39,7 @@ class BuiltGraph:
         """The authored data (entities and sources) without ontology, derived or inferred triples."""
         merged = Graph()
         for iri, graph in self.graphs.items():
-            if iri not in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH):
+            if iri not in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH):
                 merged += graph
         return merged
 

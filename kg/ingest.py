@@ -104,10 +104,10 @@ def _slug(iri: str) -> str:
 def reason_over_store(
     store: Store, ontology: Graph, add: dict[URIRef, Graph], drop: URIRef | None
 ) -> tuple[Graph, Graph, Graph]:
-    """The derived, inferred and timeline graphs the store would have with `add` added and `drop` removed.
+    """The derived, inferred and timeline graphs the store would have with `add` added and the graph `drop` removed.
 
-    Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance) and the
-    triples of the properties the ontology gives characteristics to.
+    Only what the rules read is fetched: the skeleton of each statement (subject, type, object, stance), the
+    triples of the properties the ontology gives characteristics to, and what the rules of kg/reasoning.py read.
     """
     drop_filter = f"FILTER (?g != <{drop}>)" if drop is not None else ""
     properties = " ".join(f"<{p}>" for p in sorted(reasoned_properties(ontology)))
@@ -124,7 +124,11 @@ def reason_over_store(
     skeleton = store.query_bytes(skeleton_query, "application/n-triples")
     scratch.load(skeleton, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{GRAPH}skeleton"))
     derive_and_infer(scratch)
-    return tuple(from_oxigraph(scratch, iri) for iri in (DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH))
+    return (
+        from_oxigraph(scratch, DERIVED_GRAPH),
+        from_oxigraph(scratch, INFERRED_GRAPH),
+        from_oxigraph(scratch, TIMELINE_GRAPH),
+    )
 
 
 def _current(store: Store, graph: URIRef) -> Graph:
@@ -162,9 +166,9 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     new_graph = data.graphs[graph_iri]
     source = Delta.adding({str(graph_iri): new_graph})
     _validate_delta(settings, store, source, ontology)
-    computed = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
+    derived, inferred, timeline = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
     report = IngestReport(summary)
-    changes = _graph_changes(store, computed, report)
+    changes = _graph_changes(store, derived, inferred, timeline, report)
     files = _install_files(settings, facts_path, text_path, source_id, text_file)
     _list_seed(settings, text_file, meta)
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -195,9 +199,9 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
         raise InputError(f"no source '{source_id}' in the store (sources: {known})")
     _refuse_if_depended_on(store, graph_iri)
     ontology = load_ontology(settings)
-    computed = reason_over_store(store, ontology, {}, drop=graph_iri)
+    derived, inferred, timeline = reason_over_store(store, ontology, {}, drop=graph_iri)
     report = IngestReport(SourceSummary(source_id))
-    changes = _graph_changes(store, computed, report)
+    changes = _graph_changes(store, derived, inferred, timeline, report)
     files = _remove_files(settings, source_id)
     _unlist_seed(settings, [path.name for path in files])
     report.files = [str(path.relative_to(settings.project_dir)) for path in files]
@@ -220,10 +224,12 @@ def _validate_delta(settings: Settings, store: Store, delta: Delta, ontology: Gr
         raise ValidationFailed(report.text, report.turtle)
 
 
-def _graph_changes(store: Store, computed: tuple[Graph, Graph, Graph], report: IngestReport) -> Delta:
+def _graph_changes(
+    store: Store, derived: Graph, inferred: Graph, timeline: Graph, report: IngestReport
+) -> Delta:
     """The change that brings the derived, inferred and timeline graphs from their current to their new content."""
     changes = Delta()
-    for iri, new in zip((DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH), computed, strict=True):
+    for iri, new in ((DERIVED_GRAPH, derived), (INFERRED_GRAPH, inferred), (TIMELINE_GRAPH, timeline)):
         current = _current(store, iri)
         added, removed = new - current, current - new
         if iri != TIMELINE_GRAPH:

@@ -43,13 +43,11 @@ from kg.rdfio import add_triples, to_rdflib
 from kg.shape_reads import FORWARD, INVERSE, ReadPlan, Step
 from kg.store import Store
 from kg.validate import ValidationReport, run_pyshacl
-from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, TIMELINE_GRAPH
+from kg.vocab import DERIVED_GRAPH, HISTORY_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.write_check import Delta
 
 # Graphs that are not data: `kg build` validates the data without them, and so does the delta check.
-NOT_DATA = frozenset(
-    str(g) for g in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH, TIMELINE_GRAPH, HISTORY_GRAPH)
-)
+NOT_DATA = frozenset(str(g) for g in (ONTOLOGY_GRAPH, DERIVED_GRAPH, INFERRED_GRAPH, HISTORY_GRAPH))
 VALUES_CHUNK = 400
 
 Resource = ox.NamedNode | ox.BlankNode
