@@ -3,7 +3,9 @@
 Service Description (https://www.w3.org/TR/sparql11-service-description/): the endpoint, the languages
 (SPARQL 1.1 Query and Update), every result format by its W3C format IRI (https://www.w3.org/ns/formats/),
 the features (the default graph is the union of the named graphs; empty graphs are kept), and the default
-dataset: the default graph and each named graph with its number of triples.
+dataset: the default graph and each named graph with its number of triples. Queries run under simple
+entailment; the graphs that materialise entailments (`inferred`) or derivations (`derived`, `timeline`) say
+what they hold in a `dcterms:description` (kg/reasoning.py, GRAPH_DESCRIPTIONS).
 VoID (https://www.w3.org/TR/void/): the dataset with its endpoint, dump, URI space, vocabularies, licence,
 size, and one subset per named graph.
 """
@@ -15,6 +17,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.formats import JSON_LD, N3, N_TRIPLES, RDF_XML, TURTLE, formats
+from kg.reasoning import GRAPH_DESCRIPTIONS
 from kg.store import Store
 from kg.vocab import BASE, PREFIXES, RES
 
@@ -138,5 +141,8 @@ def service_description(base_url: str, counts: Counts) -> list[ox.Triple]:
         add(named, SD + "graph", _iri(graph))
         add(_iri(graph), str(RDF_TYPE.value), _iri(SD + "Graph"))
         add(_iri(graph), VOID + "triples", _count(size))
+        for described, text in GRAPH_DESCRIPTIONS.items():
+            if str(described) == graph:  # what is entailed or derived in it, so a client need not guess
+                add(_iri(graph), DCTERMS + "description", ox.Literal(text, language="en"))
     triples += void_description(base_url, counts)
     return list(dict.fromkeys(triples))

@@ -135,12 +135,12 @@ class Generator:
             slug = f"s{source_id.replace('_', '-')}-{number:03d}"
             sentence = f"Sentence {number} of {source_id} says something synthetic about entry {slug}."
             sentences.append(sentence)
-            base = {"stance": rnd.choice(STANCES), "quote": sentence}
+            base = {**self.voice(rnd.choice(STANCES)), "quote": sentence}
             if number < corroborations and self.keys:
                 subject, relation, target, stance = rnd.choice(self.keys)
                 statements.append(
                     {"id": slug, "subject": subject, "relation": relation, "object": target, **base}
-                    | {"stance": stance}
+                    | self.voice(stance)
                 )
             elif kind < 0.7:
                 subject, target = rnd.sample(self.actors, 2)
@@ -189,6 +189,14 @@ class Generator:
             "quantities": quantities,
         }
         return document, "\n".join(sentences) + "\n"
+
+    def voice(self, stance: str) -> dict[str, str]:
+        """A stance and, unless it is the source's own voice, another speaker (docs/decisions/20261207-stances.md)."""
+        return (
+            {"stance": stance}
+            if stance == "asserted"
+            else {"stance": stance, "by": self.random.choice(self.actors)}
+        )
 
 
 def _write(path: Path, document: dict[str, Any]) -> None:

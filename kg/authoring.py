@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg import attribution
 from kg.errors import InputError
 from kg.identity import (
     compile_names,
@@ -50,13 +50,6 @@ from kg.vocab import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 SOURCE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
-STANCES = {
-    "asserted": KG.Asserted,
-    "reported": KG.Reported,
-    "claimed": KG.Claimed,
-    "denied": KG.Denied,
-    "rumoured": KG.Rumoured,
-}
 UNITS = {
     "people": KG.UnitPeople,
     "kilometre": KG.UnitKilometre,
@@ -337,6 +330,10 @@ class Compiler:
                 graph.add((node, KG.metonym, Literal(str(metonym), lang="en")))
             if body.get("description"):
                 graph.add((node, RDFS.comment, Literal(str(body["description"]), lang="en")))
+            if body.get("affiliation"):
+                graph.add(
+                    (node, KG.affiliatedWith, self._ref(body["affiliation"], "affiliation", file, line))
+                )
 
     def _add_labels(
         self, graph: Graph, node: URIRef, label: Any, slug: str, file: Path, line: int | None
@@ -440,7 +437,11 @@ class Compiler:
         stance = self._stance(entry, ctx)
         key = (subject, relation, target)
         time_key = _time_key(entry.get("time"), ctx.file, line)
-        existing = None if entry.get("closes") else self.index.corroborated(key, stance, time_key)
+        # A hedged entry is its own statement: corroborating a fact with it (or it with a fact) would change what
+        # the fact says. Its index key carries the modality, so only its like corroborates it.
+        modality = entry.get("modality")
+        known_stance = f"{stance} ({modality} {entry.get('condition') or ''})" if modality else stance
+        existing = None if entry.get("closes") else self.index.corroborated(key, known_stance, time_key)
         if existing is not None:
             self.index.statement_iris[slug] = existing.iri
             ctx.graph.add((existing.iri, KG.hasEvidence, self._add_evidence(ctx, slug, entry)))
@@ -466,7 +467,7 @@ class Compiler:
             graph.add((node, KG.contradicts, opposite.iri))
             ctx.summary.contradictions += 1
         self._add_attestation(ctx, node, entry)
-        self.index.add_statement(key, KnownStatement(node, stance, time_key))
+        self.index.add_statement(key, KnownStatement(node, known_stance, time_key))
         ctx.summary.statements += 1
 
     def _compile_event(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
@@ -480,7 +481,7 @@ class Compiler:
                 f"event '{slug}': unknown event type '{event_type}'{hint}", file=str(ctx.file), line=line
             )
         graph = ctx.graph
-        graph.add((node, RDF.type, KG[event_type]))
+        part_of = attribution.event_types(graph, node, KG[event_type], entry)
         self._add_labels(graph, node, entry.get("label"), slug, ctx.file, line)
         links = (
             ("place", KG.place),
@@ -495,7 +496,7 @@ class Compiler:
             graph.add(
                 (
                     node,
-                    KG.subEventOf,
+                    part_of,
                     self._ref(entry["part_of"], "part_of", ctx.file, line, ("entity", "event")),
                 )
             )
@@ -523,23 +524,22 @@ class Compiler:
                 file=file,
                 line=line,
             )
-        try:
-            value = Decimal(str(entry.get("value")))
-        except InvalidOperation as error:
-            raise InputError(
-                f"quantity '{slug}': value {entry.get('value')!r} is not a number", file=file, line=line
-            ) from error
+        amount = attribution.amount_of(entry, ctx.file)
         graph = ctx.graph
         graph.add((node, RDF.type, KG.Quantity))
         graph.add((node, KG.quantityKind, KG[kind]))
-        graph.add((node, KG.numericValue, Literal(value, datatype=XSD.decimal)))
+        attribution.add_amount(graph, node, amount)
         graph.add((node, KG.unit, UNITS[unit]))
         graph.add((node, KG.qualifier, QUALIFIERS[qualifier]))
-        label = f"{kind}: {qualifier.replace('-', ' ')} {value} {unit}"
+        label = f"{kind}: {amount.label(qualifier)} {unit}"
         graph.add((node, RDFS.label, Literal(label, lang="en")))
         if entry.get("of"):
             graph.add(
                 (node, KG.quantifies, self._ref(entry["of"], "of", ctx.file, line, ("entity", "event")))
+            )
+        if entry.get("part_of"):
+            graph.add(
+                (node, KG.partOf, self._ref(entry["part_of"], "part_of", ctx.file, line, ("quantity",)))
             )
         self._add_attestation(ctx, node, entry)
 
@@ -560,14 +560,14 @@ class Compiler:
     # ---------------------------------------------------------------- shared parts
 
     def _stance(self, entry: dict[str, Any], ctx: "_SourceContext") -> str:
-        stance = entry.get("stance")
-        if stance not in STANCES:
-            raise InputError(
-                f"'{entry['id']}': stance must be one of {', '.join(STANCES)}, got {stance!r}",
-                file=str(ctx.file),
-                line=entry.get(LINE_KEY),
-            )
-        return stance
+        return attribution.stance_of(entry, ctx.file)
+
+    def _resolver(self, ctx: "_SourceContext", entry: dict[str, Any]) -> attribution.Resolver:
+        line = entry.get(LINE_KEY)
+        return lambda value, what, kinds: self._ref(value, what, ctx.file, line, kinds)
+
+    def _voice(self, ctx: "_SourceContext", entry: dict[str, Any]) -> attribution.Voice:
+        return attribution.voice_of(entry, ctx.author, self._resolver(ctx, entry), ctx.file)
 
     def _speaker_and_date(
         self, ctx: "_SourceContext", entry: dict[str, Any]
@@ -582,9 +582,9 @@ class Compiler:
         """Stance, speaker, dates, context, note and evidence quote of a statement, event or quantity."""
         line = entry.get(LINE_KEY)
         graph = ctx.graph
-        graph.add((node, KG.stance, STANCES[self._stance(entry, ctx)]))
-        speaker, said_on = self._speaker_and_date(ctx, entry)
-        graph.add((node, PROV.wasAttributedTo, speaker))
+        attribution.add_voice(graph, node, self._voice(ctx, entry))
+        attribution.add_modality(graph, node, entry, self._resolver(ctx, entry), ctx.file)
+        _, said_on = self._speaker_and_date(ctx, entry)
         # When it was said only when the source says so; when the source observed it, always (its date).
         if said_on is not None:
             graph.add((node, KG.statedOn, said_on))
@@ -630,6 +630,7 @@ class Compiler:
         # Each piece of evidence names its own speaker and date: corroborations may come from other speakers.
         speaker, said_on = self._speaker_and_date(ctx, entry)
         graph.add((evidence, PROV.wasAttributedTo, speaker))
+        attribution.add_chain(graph, evidence, self._voice(ctx, entry))
         # When these words were said, only if the source says (the source's own date is on the source).
         if said_on is not None:
             graph.add((evidence, DCTERMS.date, said_on))

@@ -40,9 +40,9 @@ Mapping to the model:
   militias: ArmedGroup; 5 Rioters, 6 Protesters, 7 Civilians: UnnamedSource, as the project types unnamed
   demonstrators), for UCDP from the name ("Government of ...": Government; "Civilians": UnnamedSource), else
   ArmedGroup;
-- fatalities (ACLED `fatalities`, UCDP `best`, low and high in the note): a quantity of kind `Deaths`, unit
-  people, qualifier `as-stated`, measuring the event;
-- every event and figure is `stance: reported`, `by:` the dataset's publisher (found by name, else minted: ACLED
+- fatalities (ACLED `fatalities`, UCDP `best`, with UCDP's `low` and `high` as `lower` / `upper` bounds and in
+  the note): a quantity of kind `Deaths`, unit people, qualifier `as-stated`, measuring the event;
+- every event and figure is `stance: asserted` (the dataset's own coding), `by:` the dataset's publisher (found by name, else minted: ACLED
   as an `NGO`, UCDP as an `Organisation`), which is also the source's author and publisher;
 - the source's date is the export date given with `--date`, else the newest date in the file (ACLED: event dates
   and row timestamps; UCDP: `date_end`), which the export cannot predate.
@@ -588,8 +588,10 @@ def _add_row(
     note: str,
     publisher: str,
     deaths_note: str,
+    bounds: dict[str, int] | None = None,
 ) -> None:
-    attestation = {"stance": "reported", "by": publisher, **doc.quote(row)}
+    # The dataset's own coding, in its publisher's voice: asserted (docs/decisions/20261207-stances.md).
+    attestation = {"stance": "asserted", "by": publisher, **doc.quote(row)}
     doc.events.append({**event, **attestation, "note": note})
     doc.quantities.append(
         {
@@ -600,6 +602,7 @@ def _add_row(
             "qualifier": "as-stated",
             "of": event["id"],
             "time": dict(event["time"]),
+            **(bounds or {}),
             **attestation,
             "note": deaths_note,
         }
@@ -813,7 +816,9 @@ def _ucdp_row(doc: _Document, row: Row, publisher: str) -> None:
         f"Best estimate of deaths in UCDP GED row {row.number} (CSV line {row.line}), id {ged_id}; "
         f"low {counts['low']}, high {counts['high']}."
     )
-    _add_row(doc, row, event, counts["best"] or 0, note, publisher, deaths_note)
+    low, high = counts["low"], counts["high"]
+    bounds = {"lower": low, "upper": high} if low is not None and high is not None and low <= high else None
+    _add_row(doc, row, event, counts["best"] or 0, note, publisher, deaths_note, bounds)
 
 
 def _span(start: dt.date, end: dt.date) -> str:

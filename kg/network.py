@@ -23,7 +23,10 @@ from kg.vocab import KG, RDFS, SKOS, sparql_prefixes
 PREFIXES = sparql_prefixes("kg", "res", "rdfs", "skos", "prov", "oa", "dcterms")
 CLASSES_QUERY = (
     PREFIXES
-    + "SELECT DISTINCT ?resource ?class WHERE { ?resource a ?class FILTER(STRSTARTS(STR(?class), STR(kg:))) }"
+    # An event claim counts under the class it claims (kg:claimedEventType), its stance telling it apart.
+    + """SELECT DISTINCT ?resource ?class WHERE {
+  { ?resource a ?class } UNION { ?resource kg:claimedEventType ?class } FILTER(STRSTARTS(STR(?class), STR(kg:)))
+}"""
 )
 NAMES_QUERY = (
     PREFIXES
@@ -55,7 +58,7 @@ STATEMENTS_QUERY = (
 EVENTS_QUERY = (
     PREFIXES
     + """SELECT ?fact ?stance ?by ?from ?until WHERE {
-  ?fact a ?class . ?class rdfs:subClassOf+ kg:Event .
+  { ?fact a ?class } UNION { ?fact kg:claimedEventType ?class } ?class rdfs:subClassOf+ kg:Event .
   OPTIONAL { ?fact kg:stance ?stance }
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
   OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }
@@ -64,7 +67,7 @@ EVENTS_QUERY = (
 ROLES_QUERY = (
     PREFIXES
     + """SELECT ?fact ?role ?filler WHERE {
-  VALUES ?role { kg:agent kg:hasParticipant kg:target kg:place kg:subEventOf }
+  VALUES ?role { kg:agent kg:hasParticipant kg:target kg:place kg:subEventOf kg:claimedSubEventOf }
   ?fact ?role ?filler .
 }"""
 )
@@ -337,7 +340,7 @@ def _read_events(
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in role_rows:
         if row["fact"]["value"] in first:
-            role = row["role"]["value"].removeprefix(str(KG))
+            role = row["role"]["value"].removeprefix(str(KG)).replace("claimedSubEventOf", "subEventOf")
             roles[row["fact"]["value"]][role].add(row["filler"]["value"])
     return [
         Happening(

@@ -115,6 +115,8 @@ class Index:
             prefix
             + f"""SELECT DISTINCT ?e ?type WHERE {{
   ?e a ?type VALUES ?type {{ {values} }}
+  # The most specific types: the inferred graph also types each entity with every superclass.
+  FILTER NOT EXISTS {{ ?e a ?narrower . ?narrower rdfs:subClassOf+ ?type }}
   FILTER (STRSTARTS(STR(?e), "{RES}"))
   FILTER NOT EXISTS {{ ?e a ?skip FILTER (?skip IN ({skipped})) }}
 }}"""

@@ -58,6 +58,7 @@ class KG(DefinedNamespace):
     Coalition: URIRef
     Person: URIRef
     UnnamedSource: URIRef
+    affiliatedWith: URIRef
     GroupOfStates: URIRef
     Family: URIRef
     Office: URIRef
@@ -111,6 +112,9 @@ class KG(DefinedNamespace):
     agent: URIRef
     target: URIRef
     subEventOf: URIRef
+    EventClaim: URIRef
+    claimedEventType: URIRef
+    claimedSubEventOf: URIRef
 
     # quantities.ttl
     Quantity: URIRef
@@ -122,6 +126,10 @@ class KG(DefinedNamespace):
     unit: URIRef
     qualifier: URIRef
     quantifies: URIRef
+    partOf: URIRef
+    amountText: URIRef
+    lowerBound: URIRef
+    upperBound: URIRef
     QuantityKinds: URIRef
     Deaths: URIRef
     CivilianDeaths: URIRef
@@ -161,6 +169,16 @@ class KG(DefinedNamespace):
     Claimed: URIRef
     Denied: URIRef
     Rumoured: URIRef
+    party: URIRef
+    Modality: URIRef
+    Modalities: URIRef
+    Possible: URIRef
+    Probable: URIRef
+    Conditional: URIRef
+    modality: URIRef
+    conditionalOn: URIRef
+    hop: URIRef
+    confirmedBy: URIRef
     Evidence: URIRef
     SourceDocument: URIRef
     sha256: URIRef
@@ -322,6 +340,7 @@ ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 ENTITIES_GRAPH = URIRef(GRAPH + "entities")
 DERIVED_GRAPH = URIRef(GRAPH + "derived")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+TIMELINE_GRAPH = URIRef(GRAPH + "timeline")
 HISTORY_GRAPH = URIRef(GRAPH + "history")
 LINKS_GRAPH = URIRef(GRAPH + "links")  # verified links to Wikidata (kg/links.py)
 ENRICHMENT_GRAPH = URIRef(GRAPH + "enrichment")  # facts fetched for linked entities (kg/enrich.py)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, Graph, Literal, Namespace, URIRef
 
 if TYPE_CHECKING:
     from api_fixtures import Server
@@ -518,6 +518,8 @@ def test_without_a_query_sparql_describes_the_service(client: httpx.Client, serv
     entities = URIRef(KG + "graph/entities")
     assert entities in names
     assert int(description.value(entities, VOID.triples)) > 100
+    inferred = str(description.value(URIRef(KG + "graph/inferred"), DCTERMS.description))
+    assert "rdfs:subClassOf" in inferred and "rdfs:subPropertyOf" in inferred and "kg:party" in inferred
     assert (URIRef(KG + "dataset"), VOID.sparqlEndpoint, endpoint) in description
 
 

@@ -99,6 +99,7 @@ events:
     place: assad-regime
     agents: [test-brigade]
     stance: reported
+    by: syrian-observatory-for-human-rights
     quote: a new group, the Test Brigade, had joined the fighting near Hama
 """
 
