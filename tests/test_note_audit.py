@@ -23,13 +23,11 @@ SEED_PENDING = {
     ("rebel-encirclement-of-damascus", "quote"),  # the OSDH relays the claim: a second hop
     ("rebel-encirclement-of-damascus", "entity"),
     ("hezbollah-reinforcements-to-qusayr", "quote"),  # aim, conditional on a rebel attack; near a border
-    ("syrian-uprising-2011", "quote"),  # cause: the war triggered by the repression
     ("al-sharaa-statement-to-fighters-2024-12-07", "quote"),  # the words of an utterance
     ("abdel-ghani-statement-to-all-faiths", "quote"),
     ("trump-truth-social-post", "quote"),
     ("erdogan-statement-2024-12-07", "quote"),  # hedged: "seems to be on a very different line"
     ("erdogan-statement-2024-12-07", "entity"),
-    ("syria-thirteen-years-without-peace-erdogan", "quote"),  # the uprising crushed in blood
     ("localities-captured-2024", "number"),  # "dozens" read as 24: the amount syntax
     ("rebel-distance-from-damascus", "entity"),  # the point the distance is measured from
 }
@@ -111,7 +109,7 @@ def test_kg_validate_notes_lists_findings_and_exits_1(tmp_path: Path) -> None:
     code, output = invoke("validate", "--notes", str(new_source))
     assert code == 1, output
     assert "z-said: quote 'it is over now'" in output
-    assert "syrian-uprising-2011: quote" in output  # the authored facts are read too
+    assert "trump-truth-social-post: quote" in output  # the authored facts are read too
 
 
 def test_kg_validate_notes_refuses_a_file_that_is_not_facts(tmp_path: Path) -> None:
