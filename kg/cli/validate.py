@@ -9,6 +9,7 @@ from kg.build import assemble
 from kg.cli.common import BUILD_STEPS, FACTS_SUFFIXES, REASON_HELP, console, progress_steps, reports_errors
 from kg.consistency import require_consistency
 from kg.errors import InputError
+from kg.note_audit import audit_notes
 from kg.rdfio import parse_turtle_files
 from kg.settings import Settings, get_settings
 from kg.validate import load_shapes, validate
@@ -20,9 +21,15 @@ def validate_command(
         list[Path] | None, typer.Argument(help="Turtle files to check (default: the authored facts).")
     ] = None,
     reason: Annotated[bool, typer.Option("--reason", help=REASON_HELP)] = False,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="List the notes that state facts no structure carries instead.")
+    ] = False,
 ) -> None:
-    """Check data against the SHACL shapes (and OWL consistency): exit 0 ok, 1 violations, 2 bad input."""
+    """Check data against the SHACL shapes (and OWL consistency), or notes: 0 ok, 1 violations, 2 bad input."""
     settings = get_settings()
+    if notes:
+        report_notes(settings, files or [])
+        return
     if not files:
         check_authored_facts(settings, reason)
         console.print("[green]Conforms:[/] the authored facts pass every shape.")
@@ -43,6 +50,23 @@ def validate_command(
         console.print(report.text, highlight=False, markup=False)
         raise typer.Exit(1)
     console.print(f"[green]Conforms:[/] {', '.join(map(str, files))}")
+
+
+def report_notes(settings: Settings, files: list[Path]) -> None:
+    """Print the notes of the authored facts (and of `files`, facts files of new sources) that state facts."""
+    for path in files:
+        if not path.is_file() or path.suffix not in FACTS_SUFFIXES:
+            raise InputError("--notes reads facts files (.yaml)", file=str(path))
+    outside = [path for path in files if not path.resolve().is_relative_to(settings.facts_dir.resolve())]
+    findings = audit_notes(settings.facts_dir, outside)
+    for finding in findings:
+        console.print(str(finding), highlight=False, markup=False)
+    if findings:
+        console.print(
+            f"[yellow]{len(findings)} finding(s)[/]: move each fact into a statement, event or quantity."
+        )
+        raise typer.Exit(1)
+    console.print("[green]No note states a fact[/] that the structure does not carry.")
 
 
 def check_authored_facts(settings: Settings, reason: bool) -> None:
