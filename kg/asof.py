@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from kg.vocab import KG, TIME, TIMELINE_GRAPH, XSD
 
@@ -96,10 +96,39 @@ def _read(store: ox.Store) -> dict[str, _Statement]:
             statement.own_end = _day(ends.get(time))
             end_earliest = _day(starts.get(end_instants[time]))
             known += [end_earliest] if end_earliest else []
-        if statement.start is None:
-            statement.start = min(known, default=None)
-        statement.end = statement.own_end
+        statement.start, statement.end = own_span(statement.start, statement.own_end, known)
     return statements
+
+
+Span = tuple[dt.date | None, dt.date | None]
+
+
+def own_span(start: dt.date | None, own_end: dt.date | None, known: list[dt.date]) -> Span:
+    """A statement's first and last day before any closing or successor: its start, else the earliest day it is
+    known by (its source's date, or its end's earliest day); its own end, or None while it lasts."""
+    return (start if start is not None else min(known, default=None)), own_end
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Whether two spans share a day (a missing start or end is open)."""
+    a_start, a_end = a
+    b_start, b_end = b
+    return (a_start is None or b_end is None or a_start <= b_end) and (
+        b_start is None or a_end is None or b_start <= a_end
+    )
+
+
+def span_in_graph(graph: Graph, statement: URIRef, observed: dt.date) -> Span:
+    """The own span of a statement compiled into `graph` (its time node there), seen by a source of `observed`."""
+    time = graph.value(statement, KG.during)
+    start = _day(str(graph.value(time, KG.fromDate) or "")) if time is not None else None
+    known, own_end = [observed], None
+    end_instant = graph.value(time, TIME.hasEnd) if time is not None else None
+    if end_instant is not None:
+        own_end = _day(str(graph.value(time, KG.untilDate) or ""))
+        end_earliest = _day(str(graph.value(end_instant, KG.fromDate) or ""))
+        known += [end_earliest] if end_earliest else []
+    return own_span(start, own_end, known)
 
 
 def _ends(statement: _Statement, day: dt.date) -> bool:

@@ -4,6 +4,7 @@ Every id, type, relation type and quote is checked; the first problem raises `In
 line, so a broken file never reaches the store.
 """
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -17,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import attribution
+from kg.asof import span_in_graph
 from kg.errors import InputError
 from kg.identity import (
     compile_names,
@@ -463,11 +465,12 @@ class Compiler:
         if entry.get("closes"):
             closed = self._ref(entry["closes"], "closes", ctx.file, line, ("statement",))
             graph.add((node, KG.closes, closed))
-        for opposite in self.index.contradicted(key, stance):
+        self._add_attestation(ctx, node, entry)
+        span = span_in_graph(graph, node, ctx.first_day)
+        for opposite in self.index.contradicted(key, stance, span):
             graph.add((node, KG.contradicts, opposite.iri))
             ctx.summary.contradictions += 1
-        self._add_attestation(ctx, node, entry)
-        self.index.add_statement(key, KnownStatement(node, known_stance, time_key))
+        self.index.add_statement(key, KnownStatement(node, known_stance, time_key, span))
         ctx.summary.statements += 1
 
     def _compile_event(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
@@ -659,6 +662,15 @@ class _SourceContext:
     author: URIRef
     graph: Graph
     summary: SourceSummary
+
+    @property
+    def first_day(self) -> dt.date:
+        """The source's date as a day (a year-only date: its first day)."""
+        return (
+            dt.date.fromisoformat(str(self.date))
+            if len(str(self.date)) == 10
+            else dt.date(int(self.date), 1, 1)
+        )
 
 
 def _items(mapping: dict[Any, Any]) -> Iterator[tuple[Any, Any]]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from kg.asof import Span, overlaps
 from kg.errors import InputError
 from kg.name_index import Name, NameIndex
 from kg.names import normalise
@@ -28,6 +29,7 @@ class KnownStatement:
     iri: URIRef
     stance: str
     time_key: str | None
+    span: Span = (None, None)  # its own days (kg.asof.own_span): a denial contradicts only over a shared day
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ class Index:
                 return known
         return None
 
-    def contradicted(self, key: tuple[str, str, str], stance: str) -> list[KnownStatement]:
-        """Existing statements of the same relation whose stance is opposite (a denial against the rest)."""
-        return [k for k in self.statements.get(key, []) if (k.stance == DENIAL) != (stance == DENIAL)]
+    def contradicted(self, key: tuple[str, str, str], stance: str, span: Span) -> list[KnownStatement]:
+        """Existing statements of the same relation whose stance is opposite (a denial against the rest) over a
+        shared day: a denial of one period does not contradict a report of a later one."""
+        return [
+            k
+            for k in self.statements.get(key, [])
+            if (k.stance == DENIAL) != (stance == DENIAL) and overlaps(k.span, span)
+        ]

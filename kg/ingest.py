@@ -6,6 +6,7 @@ graph, the changes to the derived and inferred graphs and a PROV record in ONE S
 so the store holds either the state before or the state after.
 """
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.asof import READ_PROPERTIES
+from kg.asof import READ_PROPERTIES, Span, own_span
 from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load_yaml, source_text_file
 from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
@@ -47,7 +48,7 @@ from kg.vocab import (
 from kg.write_check import Delta, delta_update
 
 SOFTWARE = RES["software/syria-kg"]
-PREFIXES = sparql_prefixes("kg", "rdfs", "skos")
+PREFIXES = sparql_prefixes("kg", "rdfs", "skos", "time")
 
 
 # ------------------------------------------------------------------------------------------ the index
@@ -72,7 +73,7 @@ def index_from_store(store: Store) -> Index:
         key = (_slug(row["s"]["value"]), row["t"]["value"].rsplit("/", 1)[-1], _slug(row["o"]["value"]))
         time_key = row["time"]["value"].rsplit("/", 1)[-1] if "time" in row else None
         stance = row["stance"]["value"].rsplit("#", 1)[-1].lower()
-        index.add_statement(key, KnownStatement(URIRef(row["st"]["value"]), stance, time_key))
+        index.add_statement(key, KnownStatement(URIRef(row["st"]["value"]), stance, time_key, _own_span(row)))
     return index
 
 
@@ -83,16 +84,27 @@ _IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
   GRAPH ?g {{ ?x a ?type }} {_AUTHORED}
   FILTER (STRSTARTS(STR(?x), "{RES}"))
   BIND (IF(?type = kg:Statement, "statement", IF(?type = kg:Quantity, "quantity",
-        IF(EXISTS {{ ?type rdfs:subClassOf* kg:Event }}, "event",
+        IF(?type = kg:EventClaim || EXISTS {{ ?type rdfs:subClassOf* kg:Event }}, "event",
         IF(?type = kg:NameAttestation, "name", IF(?type = kg:Side, "side",
         IF(?type IN (kg:Evidence, kg:SourceDocument) || STRSTARTS(STR(?x), "{RES}time/"),
            "", "entity")))))) AS ?kind)
   FILTER (?kind != "")
 }}"""
-_STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time WHERE {
+# With what kg.asof.own_span reads: the start, the end and its earliest day, the first source's date.
+_STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time ?start ?end ?endEarliest (MIN(?seen) AS ?observed) WHERE {
   ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
-  OPTIONAL { ?st kg:during ?time }
-}"""
+  OPTIONAL { ?st kg:observedOn ?seen }
+  OPTIONAL { ?st kg:during ?time OPTIONAL { ?time kg:fromDate ?start }
+             OPTIONAL { ?time time:hasEnd ?endInstant ; kg:untilDate ?end . ?endInstant kg:fromDate ?endEarliest } }
+} GROUP BY ?st ?s ?t ?o ?stance ?time ?start ?end ?endEarliest"""
+
+
+def _own_span(row: dict[str, dict[str, str]]) -> Span:
+    def day(name: str) -> dt.date | None:
+        return dt.date.fromisoformat(row[name]["value"][:10]) if name in row else None
+
+    known = [d for d in (day("observed"), day("endEarliest")) if d is not None]
+    return own_span(day("start"), day("end"), known)
 
 
 def _slug(iri: str) -> str:
