@@ -80,7 +80,9 @@ def _read(store: ox.Store) -> dict[str, _Statement]:
     # A hedged or conditional statement never ends, supersedes or disputes another: it is not presented as actual.
     hedged = _first(store, KG.modality)
     statements = {
-        iri: _Statement(iri, kind, subjects[iri], objects[iri], stances[iri] in _FACTUAL and iri not in hedged)
+        iri: _Statement(
+            iri, kind, subjects[iri], objects[iri], stances[iri] in _FACTUAL and iri not in hedged
+        )
         for iri, kind in _first(store, KG.relationType).items()
         if iri in subjects and iri in objects and iri in stances
     }
