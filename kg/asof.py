@@ -12,6 +12,8 @@ For every statement (any stance), from the source graphs:
   (`kg:supersededBy`). Nothing is erased.
 - `kg:disputedWith`: two asserted or reported statements of a functional type naming different holders from the
   same first day; both hold.
+- A statement with a `kg:modality` (possible, probable, conditional) gets its own interval but never ends,
+  supersedes or disputes another: "asserted or reported" above means presented as actual.
 
 "Holds at T" is then, everywhere (queries/, kg.network, the browser's slider, `kg blocs --date`, `kg diff`):
 `?st kg:holdsFrom ?from FILTER (?from <= T) OPTIONAL { ?st kg:holdsTo ?to } FILTER (!BOUND(?to) || ?to >= T)`.
@@ -35,7 +37,7 @@ from rdflib import Graph, URIRef
 from kg.vocab import KG, TIME, TIMELINE_GRAPH, XSD
 
 # What the rule reads besides each statement's subject, type, object and stance (an ingest fetches only these).
-READ_PROPERTIES = (KG.during, KG.fromDate, KG.untilDate, TIME.hasEnd, KG.observedOn, KG.closes)
+READ_PROPERTIES = (KG.during, KG.fromDate, KG.untilDate, TIME.hasEnd, KG.observedOn, KG.closes, KG.modality)
 _FACTUAL = frozenset({str(KG.Asserted), str(KG.Reported)})
 _DAY = dt.timedelta(days=1)
 
@@ -75,8 +77,12 @@ def _day(text: str | None) -> dt.date | None:
 def _read(store: ox.Store) -> dict[str, _Statement]:
     """Every statement (subject, relation type, object, stance) with its start, own end and source dates."""
     subjects, objects, stances = (_first(store, prop) for prop in (KG.subject, KG.object, KG.stance))
+    # A hedged or conditional statement never ends, supersedes or disputes another: it is not presented as actual.
+    hedged = _first(store, KG.modality)
     statements = {
-        iri: _Statement(iri, kind, subjects[iri], objects[iri], stances[iri] in _FACTUAL)
+        iri: _Statement(
+            iri, kind, subjects[iri], objects[iri], stances[iri] in _FACTUAL and iri not in hedged
+        )
         for iri, kind in _first(store, KG.relationType).items()
         if iri in subjects and iri in objects and iri in stances
     }

@@ -72,7 +72,7 @@ def index_from_store(store: Store) -> Index:
     for row in store.select(PREFIXES + _STATEMENTS_QUERY):
         key = (_slug(row["s"]["value"]), row["t"]["value"].rsplit("/", 1)[-1], _slug(row["o"]["value"]))
         time_key = row["time"]["value"].rsplit("/", 1)[-1] if "time" in row else None
-        stance = row["stance"]["value"].rsplit("#", 1)[-1].lower()
+        stance = _known_stance(row)
         index.add_statement(key, KnownStatement(URIRef(row["st"]["value"]), stance, time_key, _own_span(row)))
     return index
 
@@ -91,12 +91,25 @@ _IDS_QUERY = f"""SELECT DISTINCT ?x ?kind WHERE {{
   FILTER (?kind != "")
 }}"""
 # With what kg.asof.own_span reads: the start, the end and its earliest day, the first source's date.
-_STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?time ?start ?end ?endEarliest (MIN(?seen) AS ?observed) WHERE {
+_STATEMENTS_QUERY = """SELECT ?st ?s ?t ?o ?stance ?modality ?condition ?time ?start ?end ?endEarliest
+       (MIN(?seen) AS ?observed) WHERE {
   ?st a kg:Statement ; kg:subject ?s ; kg:relationType ?t ; kg:object ?o ; kg:stance ?stance .
+  OPTIONAL { ?st kg:modality ?modality OPTIONAL { ?st kg:conditionalOn ?condition } }
   OPTIONAL { ?st kg:observedOn ?seen }
   OPTIONAL { ?st kg:during ?time OPTIONAL { ?time kg:fromDate ?start }
              OPTIONAL { ?time time:hasEnd ?endInstant ; kg:untilDate ?end . ?endInstant kg:fromDate ?endEarliest } }
-} GROUP BY ?st ?s ?t ?o ?stance ?time ?start ?end ?endEarliest"""
+} GROUP BY ?st ?s ?t ?o ?stance ?modality ?condition ?time ?start ?end ?endEarliest"""
+
+
+def _known_stance(row: dict[str, dict[str, str]]) -> str:
+    """The stance as the compiler keys it (kg/authoring.py): a hedged statement carries its modality and
+    condition, so that only its like corroborates it, never a fact."""
+    stance = row["stance"]["value"].rsplit("#", 1)[-1].lower()
+    if "modality" not in row:
+        return stance
+    modality = row["modality"]["value"].rsplit("#", 1)[-1].lower()
+    condition = _slug(row["condition"]["value"]) if "condition" in row else ""
+    return f"{stance} ({modality} {condition})"
 
 
 def _own_span(row: dict[str, dict[str, str]]) -> Span:

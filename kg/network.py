@@ -51,6 +51,7 @@ STATEMENTS_QUERY = (
     PREFIXES
     + """SELECT ?fact ?subject ?object ?relation ?stance ?by ?from ?until WHERE {
   ?fact a kg:Statement ; kg:subject ?subject ; kg:object ?object ; kg:relationType ?relation ; kg:stance ?stance .
+  FILTER NOT EXISTS { ?fact kg:modality ?modality }  # possible, probable or conditional: never a tie
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
   OPTIONAL { ?fact kg:holdsFrom ?from } OPTIONAL { ?fact kg:holdsTo ?until }
 }"""
@@ -59,6 +60,7 @@ EVENTS_QUERY = (
     PREFIXES
     + """SELECT ?fact ?stance ?by ?from ?until WHERE {
   { ?fact a ?class } UNION { ?fact kg:claimedEventType ?class } ?class rdfs:subClassOf+ kg:Event .
+  FILTER NOT EXISTS { ?fact kg:modality ?modality }  # a hedged or hypothetical event did not happen
   OPTIONAL { ?fact kg:stance ?stance }
   OPTIONAL { ?fact prov:wasAttributedTo ?by }
   OPTIONAL { ?fact kg:during ?time OPTIONAL { ?time kg:fromDate ?from } OPTIONAL { ?time kg:untilDate ?until } }

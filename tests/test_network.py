@@ -96,3 +96,16 @@ def test_a_closing_statement_ends_the_relation_the_day_before_it_starts_in_the_v
     )
     assert closed_tie.span.end == dt.date(2024, 12, 31)
     assert in_2025.admits(open_tie) and not in_2025.admits(closed_tie)
+
+
+def test_a_conditional_or_hedged_item_is_no_tie_and_no_event(store: EmbeddedStore) -> None:
+    """'If the rebels seize Homs, only Damascus and the coast will still be in the hands of Assad's forces': the
+    seed's conditional control and the possible capture of Homs reach neither the browser nor the analytics."""
+    conditional = RES + "statement/syrian-army-controls-damascus"
+    possible_event = RES + "rebel-capture-of-homs"
+    network = read_network(store)
+    assert conditional not in {s.iri for s in network.statements}
+    assert possible_event not in {e.iri for e in network.events}
+    assert conditional.removeprefix(str(RES)) not in view_facts(store)
+    assert conditional not in statement_ties(read_record(store))
+    assert RES + "statement/deraa-local-rebels-control-deraa-province" in {s.iri for s in network.statements}

@@ -322,8 +322,9 @@ def test_superseded_ended_and_past_statements_leave_the_derived_graph(
 
 
 def test_a_claimed_or_hedged_event_is_a_claim_never_an_event(ask: Ask) -> None:
-    """The seed's three claimed events and the fixture's claimed and hypothetical ones are event claims: not
-    typed with an event class anywhere, without participants or sub-event links in the inferred graph."""
+    """The seed's claimed, possible and conditional events and the fixture's claimed and hypothetical ones are
+    event claims: not typed with an event class anywhere, without participants or sub-event links in the
+    inferred graph."""
     claims = {
         row["e"].rsplit("/", 1)[-1]: row["type"].rsplit("#", 1)[-1]
         for row in ask("SELECT ?e ?type WHERE { ?e a kg:EventClaim ; kg:claimedEventType ?type }")
@@ -333,6 +334,11 @@ def test_a_claimed_or_hedged_event_is_a_claim_never_an_event(ask: Ask) -> None:
         "rebel-advance-on-damascus": "Offensive",
         "syrian-army-counteroffensive-homs-hama": "Offensive",
         "attack-on-isolated-checkpoints-deraa": "ArmedClash",
+        "rebel-encirclement-of-damascus-osdh": "Encirclement",  # the same claim relayed by the OSDH
+        "rebel-capture-of-homs": "Capture",  # possible: "If the rebels seize Homs"
+        "end-of-russian-support-for-assad-regime": "StrategicDevelopment",  # possible: "does not seem able"
+        "rebel-attack-on-qusayr": "ArmedClash",  # possible: "in the event of a rebel attack"
+        "hezbollah-defence-of-qusayr": "ArmedClash",  # conditional on that attack
         "rebel-encirclement-of-hama-950": "Encirclement",
         "fall-of-hama-950": "Capture",
     }
