@@ -1,11 +1,15 @@
 """Helpers shared by the CLI-level tests: run `kg` in-process, export the store, copy the project's inputs."""
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.settings import PROJECT_DIR, get_settings
 
 runner = CliRunner()
 PROJECT_INPUTS = ("ontology", "seeds", "kg/data")
@@ -29,3 +33,31 @@ def copy_project(project_dir: Path, target: Path) -> Path:
     for folder in PROJECT_INPUTS:
         shutil.copytree(project_dir / folder, target / folder)
     return target
+
+
+FOLLOW_UP_FIXTURES = PROJECT_DIR / "tests" / "data" / "ingest"
+FOLLOW_UP_REPORTS = (
+    "901_damascus_taken",
+    "902_new_names_and_offers",
+    "903_assad_in_moscow",
+    "904_golan_buffer_zone",
+)
+
+
+@contextmanager
+def project_with_follow_ups(root: Path) -> Iterator[Path]:
+    """A copy of the project under `root`, built, with the four follow-up reports ingested in order; the `kg`
+    command (`invoke`) works on it while the context lasts."""
+    copy = copy_project(PROJECT_DIR, root / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_PROJECT_DIR", str(copy))
+        patch.setenv("KG_DATA_DIR", str(root / "store"))
+        get_settings.cache_clear()
+        code, output = invoke("build")
+        assert code == 0, output
+        for report in FOLLOW_UP_REPORTS:
+            facts, text = FOLLOW_UP_FIXTURES / f"{report}.yaml", FOLLOW_UP_FIXTURES / f"{report}.txt"
+            code, output = invoke("ingest", str(facts), str(text))
+            assert code == 0, f"{report}: {output}"
+        yield copy
+    get_settings.cache_clear()

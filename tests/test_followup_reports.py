@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_project, invoke
+from helpers import FOLLOW_UP_FIXTURES as FIXTURES
+from helpers import FOLLOW_UP_REPORTS as REPORTS
+from helpers import invoke, project_with_follow_ups
 
 from kg.quotes import find_all
-from kg.settings import PROJECT_DIR, get_settings
 
-FIXTURES = Path(__file__).parent / "data" / "ingest"
-REPORTS = ("901_damascus_taken", "902_new_names_and_offers", "903_assad_in_moscow", "904_golan_buffer_zone")
 FIXTURE_MARK = "TEST FIXTURE - a synthetic report written for the test suite; it is not a real news source.\n"
 PREFIXES = """PREFIX kg: <https://w3id.org/syria-kg/ontology#>
 PREFIX rt: <https://w3id.org/syria-kg/relation-type/>
@@ -258,19 +257,8 @@ AS_OF = [
 @pytest.fixture(scope="module")
 def followed_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A copy of the project, built, with the four reports ingested in order."""
-    root = tmp_path_factory.mktemp("followup")
-    copy = copy_project(PROJECT_DIR, root / "project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KG_PROJECT_DIR", str(copy))
-        patch.setenv("KG_DATA_DIR", str(root / "store"))
-        get_settings.cache_clear()
-        code, output = invoke("build")
-        assert code == 0, output
-        for report in REPORTS:
-            code, output = invoke("ingest", str(FIXTURES / f"{report}.yaml"), str(FIXTURES / f"{report}.txt"))
-            assert code == 0, f"{report}: {output}"
+    with project_with_follow_ups(tmp_path_factory.mktemp("followup")) as copy:
         yield copy
-    get_settings.cache_clear()
 
 
 def ask(sparql: str) -> bool:

@@ -15,20 +15,18 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
-from helpers import copy_project, invoke
+from helpers import invoke, project_with_follow_ups
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.build import BuiltGraph
-from kg.settings import PROJECT_DIR, get_settings
+from kg.settings import PROJECT_DIR
 from kg.store import EmbeddedStore
 from kg.vocab import KG, XSD
 
 DOC = PROJECT_DIR / "docs" / "model.md"
 EXAMPLE_TRIG = PROJECT_DIR / "tests" / "data" / "example-russia-allied-with-assad-regime.trig"
 SEED_FACTS = PROJECT_DIR / "kg" / "data" / "sources" / "000_d738c459d04f11ab.yaml"
-FIXTURES = PROJECT_DIR / "tests" / "data" / "ingest"
-REPORTS = ("901_damascus_taken", "902_new_names_and_offers", "903_assad_in_moscow", "904_golan_buffer_zone")
 FENCE = re.compile(r"(?:<!-- checked: ([a-z-]+) -->\n)?```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 STATES = ("example", "seed", "after-reports")
 # Oxigraph stores integer-derived literals as xsd:integer: compare them as such.
@@ -85,23 +83,12 @@ def seed_quads(built: tuple[EmbeddedStore, BuiltGraph]) -> set[Quad]:
 @pytest.fixture(scope="module")
 def after_reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[set[Quad]]:
     """Every quad of a copy of the project, built, with the four follow-up reports ingested in order."""
-    root = tmp_path_factory.mktemp("model-doc")
-    copy = copy_project(PROJECT_DIR, root / "project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KG_PROJECT_DIR", str(copy))
-        patch.setenv("KG_DATA_DIR", str(root / "store"))
-        get_settings.cache_clear()
-        code, output = invoke("build")
-        assert code == 0, output
-        for report in REPORTS:
-            code, output = invoke("ingest", str(FIXTURES / f"{report}.yaml"), str(FIXTURES / f"{report}.txt"))
-            assert code == 0, f"{report}: {output}"
+    with project_with_follow_ups(tmp_path_factory.mktemp("model-doc")):
         code, output = invoke("export", "--format", "nquads")
         assert code == 0, output
         dataset = Dataset()
         dataset.parse(data=output, format="nquads")
         yield quads_of(dataset)
-    get_settings.cache_clear()
 
 
 def missing(block: str, graph: set[Quad]) -> list[str]:
