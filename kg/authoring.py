@@ -423,6 +423,12 @@ class Compiler:
             graph.add((node, DCTERMS.publisher, self._ref(meta["publisher"], "publisher", ctx.file, line)))
         if meta.get("url"):
             graph.add((node, DCTERMS.source, URIRef(str(meta["url"]))))
+        if meta.get("licence"):
+            graph.add((node, DCTERMS.license, URIRef(str(meta["licence"]))))
+        if meta.get("retrieved"):
+            graph.add((node, KG.retrievedOn, parse_date(meta["retrieved"], "retrieval date", ctx.file, line)))
+        if meta.get("part"):
+            graph.add((node, KG.storedPart, Literal(str(meta["part"]), lang="en")))
 
     def _compile_statement(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         """A statement node, or one more piece of evidence on an existing statement that says the same."""

@@ -183,6 +183,8 @@ class KG(DefinedNamespace):
     SourceDocument: URIRef
     sha256: URIRef
     textFile: URIRef
+    retrievedOn: URIRef
+    storedPart: URIRef
     fromDate: URIRef
     untilDate: URIRef
 
