@@ -68,6 +68,7 @@ check-kg: setup
 # docs/readme_tables.py; tests/test_readme_tables.py fails when README differs from what this writes.
 docs: setup
 	$(VENV)/bin/cog -r -I docs README.md
+	$(VENV)/bin/kg build && $(VENV)/bin/kg coverage --write
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
