@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
 from kg.links import (
@@ -359,7 +359,7 @@ def read_accepted(path: Path, known_slugs: set[str]) -> list[AcceptedLink]:
             relation = (row.get("relation") or "sameAs").strip()
             if relation not in RELATIONS:
                 raise InputError(
-                    f"relation '{relation}' is not sameAs or exactMatch", file=str(path), line=number
+                    f"relation '{relation}' is not one of {', '.join(RELATIONS)}", file=str(path), line=number
                 )
             label = (row.get("candidate_label") or "").strip()
             endpoint = (row.get("endpoint") or "").strip()
@@ -423,7 +423,7 @@ def accept(store: Store, path: Path, known_slugs: set[str]) -> list[AcceptedLink
 WHERE {{ GRAPH <{LINKS_GRAPH}> {{ VALUES ?node {{ {nodes} }} ?node ?p ?o }} }} ;
 DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?e ?rel ?item }} }}
 WHERE {{ GRAPH <{LINKS_GRAPH}> {{
-  VALUES ?e {{ {subjects} }} VALUES ?rel {{ {iri_ref(OWL.sameAs)} {iri_ref(SKOS.exactMatch)} }} ?e ?rel ?item
+  VALUES ?e {{ {subjects} }} VALUES ?rel {{ {" ".join(iri_ref(p) for p in RELATIONS.values())} }} ?e ?rel ?item
   FILTER (STRSTARTS(STR(?item), "{WD}"))
 }} }} ;
 INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{
@@ -436,7 +436,7 @@ INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{
 def yaml_fragment(accepted: Sequence[AcceptedLink]) -> str:
     """The accepted links in the `links.yaml` format, for a curator to merge into kg/data/links.yaml.
 
-    >>> link = Link("syria", "wikidata", WD["Q858"], OWL.sameAs, Verification(dt.date(2026, 11, 25),
+    >>> link = Link("syria", "wikidata", WD["Q858"], RELATIONS["sameAs"], Verification(dt.date(2026, 11, 25),
     ...     "https://query.wikidata.org/sparql", "Syria", "sovereign state in Western Asia"))
     >>> print(yaml_fragment([AcceptedLink(link, "https://query.wikidata.org/sparql", "", 2)]).strip())
     links:

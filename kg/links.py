@@ -13,7 +13,8 @@ and Dublin Core terms only, so the ontology needs no new term:
         dcterms:date "2026-11-25"^^xsd:date .            # when it was checked
 
 `owl:sameAs` says the two IRIs name the same thing; `skos:exactMatch` is used where identity is doubtful
-(a government and the item of its regime, a region and an administrative unit).
+(a government and the item of its regime, a coalition); `skos:closeMatch`, which is not transitive, where the two
+are close but not the same (a loose region and the administrative unit of another extent).
 
 >>> wikidata_iri("Q858")
 rdflib.term.URIRef('http://www.wikidata.org/entity/Q858')
@@ -37,7 +38,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg.errors import InputError
 from kg.vocab import DBR, GEONAMES, RES, WD, WDT
 
-RELATIONS = {"sameAs": OWL.sameAs, "exactMatch": SKOS.exactMatch}
+RELATIONS = {"sameAs": OWL.sameAs, "exactMatch": SKOS.exactMatch, "closeMatch": SKOS.closeMatch}
 TARGETS = ("wikidata", "dbpedia", "geonames")
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 GEONAMES_ID = re.compile(r"^[1-9][0-9]*$")

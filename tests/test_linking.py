@@ -149,7 +149,7 @@ def test_every_link_iri_is_well_formed_and_every_link_has_verification(project_d
     for node in nodes:
         subject, predicate, obj = (graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object))
         assert (subject, predicate, obj) in graph, f"{node} reifies a triple that is not stated"
-        assert predicate in (OWL.sameAs, SKOS.exactMatch)
+        assert predicate in (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
         assert graph.value(node, RDFS.label), f"{node}: no label seen"
         assert graph.value(node, DCTERMS.description), f"{node}: no description seen"
         assert str(graph.value(node, DCTERMS.source)).startswith(("https://", "http://")), node
