@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.bloc_weights import DEFAULT_WEIGHTS, Weights
+from kg.bloc_weights import DEFAULT_WEIGHTS, FLAT_WEIGHTS, Weights
 from kg.errors import InputError
 from kg.network import Fact, Happening, Network, Statement, read_network
 from kg.store import Store
@@ -504,7 +504,7 @@ class Scale:
         )
 
 
-FLAT = Scale(Weights("flat", {}, {"Asserted": 1.0, "Reported": 1.0, "Claimed": 1.0}, 1.0, 1.0, 1.0, 0))
+FLAT = Scale(FLAT_WEIGHTS)
 
 
 def edge_weights(ties: Iterable[Tie], scale: Scale = FLAT) -> dict[str, Any]:

@@ -138,3 +138,9 @@ def _weights(data: dict[str, Any], file: str) -> Weights:
 
 
 DEFAULT_WEIGHTS = load_weights()
+# Every signed tie 1, every source in full, no discount but for denied and rumoured, no recency, no one acting
+# for another: the weights before issue #21, kept for comparison (`kg blocs --sensitivity`) and for tests
+# that count sources.
+FLAT_WEIGHTS = Weights(
+    "flat", {}, {"Asserted": 1.0, "Reported": 1.0, "Claimed": 1.0}, 1.0, 1.0, 1.0, 0, 0.0, acts_for=()
+)
