@@ -463,3 +463,13 @@ def test_kg_diff_and_export_network(cli_store: Path, tmp_path: Path) -> None:
     )
     assert code == 0, output
     assert nx.read_gexf(tmp_path / "n.gexf").number_of_edges() > 10
+
+
+def test_kg_blocs_reads_another_weights_table_and_refuses_a_bad_one(cli_store: Path, tmp_path: Path) -> None:
+    table = tmp_path / "verbal.yaml"
+    table.write_text("name: verbal-as-material\nrelations:\n  accuses: 1.0\n", encoding="utf-8")
+    code, output = _invoke("blocs", "--date", "2024-12-07", "--weights", str(table), "-f", "json")
+    assert code == 0, output
+    assert '"weights": "verbal-as-material"' in output
+    code, output = _invoke("blocs", "--weights", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "no weights table" in output
