@@ -475,7 +475,9 @@ def test_a_contested_actor_is_drawn_pale_and_listed_with_its_confidence(tab: Tab
     assert colour("recep-tayyip-erdogan") == colour("turkey")
     item = tab.page.locator("#legend-blocs li.contested-item")
     assert item.count() == 1
-    assert item.inner_text().strip().startswith("Turkey: contested, 0.70 of its weight agrees with Assad regime")
+    assert (
+        item.inner_text().strip().startswith("Turkey: contested, 0.70 of its weight agrees with Assad regime")
+    )
     assert tab.errors == []
 
 
