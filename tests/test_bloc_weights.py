@@ -191,8 +191,9 @@ def test_on_the_seed_turkey_is_contested_and_erdogan_counts_with_it(seed_report:
 def test_on_the_seed_observers_are_not_blocs_and_only_hostile_actors_stand_alone(seed_report: dict) -> None:
     actors = _actors(seed_report)
     assert "rami-abdel-rahman" not in actors and "syrian-observatory-for-human-rights" not in actors
-    aligned = [bloc for bloc in seed_report["blocs"] if bloc["aligned"]]
-    assert len(aligned) == 2
+    aligned = {bloc["id"] for bloc in seed_report["blocs"] if bloc["aligned"]}
+    assert {actors["assad-regime"]["bloc"], actors["rebel-coalition"]["bloc"]} <= aligned
+    assert actors["assad-regime"]["bloc"] != actors["rebel-coalition"]["bloc"]
     alone = {m.removeprefix(str(RES)) for b in seed_report["blocs"] if not b["aligned"] for m in b["members"]}
     assert "certain-european-countries" in alone
     assert all(side["sign"] < 0 for name in alone for side in actors[name]["support"])
