@@ -25,12 +25,14 @@ from typing import Any
 
 import networkx as nx
 
+from kg.bloc_weights import DEFAULT_WEIGHTS, FLAT_WEIGHTS, Weights
 from kg.errors import InputError
 from kg.network import Fact, Happening, Network, Statement, read_network
 from kg.store import Store
 from kg.vocab import KG, RES, RT
 
 ASSERTED, REPORTED, CLAIMED = str(KG.Asserted), str(KG.Reported), str(KG.Claimed)
+HEDGED = frozenset({CLAIMED, str(KG.Rumoured)})  # enter only with include_claimed, discounted by the table
 # Events whose agents act against their targets: agent → target is hostile, co-agents act together.
 HOSTILE_EVENTS = frozenset(
     {"Offensive", "Strike", "Capture", "Encirclement", "Uprising", "ArmedClash", "AttackOnCivilians"}
@@ -94,6 +96,8 @@ class Tie:
     attributed_to: str | None
     span: Span
     quotes: tuple[Quote, ...] = ()
+    acting_subject: str | None = None  # who made the tie, when it counts for the actor they act for
+    acting_object: str | None = None
 
     def sources(self) -> set[tuple[str, str]]:
         """The corroborating sources of this tie: (source document, speaker), one per piece of evidence."""
@@ -129,6 +133,19 @@ class Event:
     quotes: tuple[Quote, ...] = ()
 
 
+@dataclass(frozen=True)
+class Agency:
+    """An actor that acts for another (a president for his state, an army for its government), by one
+    statement of an `acts_for` relation type (kg/bloc_weights.yaml), with the days it holds."""
+
+    agent: str
+    principal: str
+    relation: str
+    statement: str
+    stance: str
+    span: Span
+
+
 @dataclass
 class Record:
     """Everything the analytics need from the graph, read once."""
@@ -139,6 +156,11 @@ class Record:
     labels: dict[str, str] = field(default_factory=dict)
     side_of: dict[str, str] = field(default_factory=dict)  # actor -> its side (kg:partOfSide)
     sides: dict[str, Actor] = field(default_factory=dict)  # the sides, as nodes of a side-level network
+    broader: dict[str, str] = field(default_factory=dict)  # relation slug -> its skos:broader slug
+    agencies: list[Agency] = field(default_factory=list)  # who acts for whom, and through which statement
+    # Statements whose subject acts on their own behalf, not for the actor they represent. The model has no
+    # marker for this yet (docs/decisions/20261207-bloc-weights.md): the set stays empty until it has one.
+    own_behalf: frozenset[str] = frozenset()
 
     def label(self, iri: str) -> str:
         """A readable name for an IRI: its English label, else its last path segment."""
@@ -214,11 +236,12 @@ class Options:
     include_claimed: bool = False
     include_undated: bool = True
     sides: bool = False  # one node per side (kg:Side) instead of its parts
+    weights: Weights = DEFAULT_WEIGHTS
 
-    def admits(self, tie_or_event: Tie | Event) -> bool:
-        """Stance and time filter; asserted and reported always pass, claimed on request, the rest never."""
-        stances = {ASSERTED, REPORTED} | ({CLAIMED} if self.include_claimed else set())
-        if tie_or_event.stance not in stances:
+    def admits(self, tie_or_event: Tie | Event | Agency) -> bool:
+        """Stance and time filter: a stance the table weighs above 0, claimed and rumoured only on request."""
+        stance = tie_or_event.stance or ""
+        if self.weights.stance(stance) <= 0 or (stance in HEDGED and not self.include_claimed):
             return False
         if not tie_or_event.span.dated:
             return self.include_undated
@@ -231,7 +254,15 @@ class Options:
             "include_claimed": self.include_claimed,
             "include_undated": self.include_undated,
         }
-        return found | ({"sides": True} if self.sides else {})
+        found |= {"sides": True} if self.sides else {}
+        return found | ({"weights": self.weights.name} if self.weights.name != DEFAULT_WEIGHTS.name else {})
+
+    def reference_day(self, ties: Iterable[Tie]) -> dt.date | None:
+        """The day recency is measured from: the window's last day, else the latest day the ties mention."""
+        if self.window.end is not None:
+            return self.window.end
+        days = [day for tie in ties for day in (tie.span.start, tie.span.end) if day is not None]
+        return max(days, default=None)
 
 
 def parse_date(text: str) -> dt.date:
@@ -284,7 +315,31 @@ def record_of(network: Network) -> Record:
         for side in sorted(set(side_of.values()))
     }
     labels |= {iri: side.label for iri, side in sides.items()}
-    return Record(actors=actors, ties=ties, events=events, labels=labels, side_of=side_of, sides=sides)
+    record = Record(actors=actors, ties=ties, events=events, labels=labels, side_of=side_of, sides=sides)
+    record.agencies = agencies(network, actors)
+    record.broader = {
+        iri.removeprefix(str(RT)): relation.broader.removeprefix(str(RT))
+        for iri, relation in network.relation_types.items()
+        if relation.broader
+    }
+    return record
+
+
+def agencies(network: Network, actors: dict[str, Actor]) -> list[Agency]:
+    """Who acts for whom: the holder of an office for the organisation or state the office is a post in
+    (`org:postIn`), a person who leads an organisation for it, a spokesperson for whom they speak, a
+    sub-organisation (an army) for the organisation it is part of."""
+    found = []
+    for statement in network.statements:
+        relation = statement.relation.removeprefix(str(RT))
+        principal = network.posts.get(statement.object) if relation == "holds-office" else statement.object
+        if relation == "leads" and str(KG.Person) not in network.classes.get(statement.subject, frozenset()):
+            continue  # a state or a group that leads a coalition does not act for it
+        if principal in actors and statement.subject in actors and principal != statement.subject:
+            span = _span(statement.start, statement.end)
+            stance = statement.stance or ""
+            found.append(Agency(statement.subject, principal, relation, statement.iri, stance, span))
+    return found
 
 
 def _english_labels(network: Network, actors: dict[str, Actor]) -> dict[str, str]:
@@ -432,66 +487,165 @@ def admitted_ties(record: Record, options: Options) -> list[Tie]:
     return [tie for tie in record.ties if options.admits(tie)]
 
 
-def edge_weights(ties: Iterable[Tie]) -> dict[str, Any]:
-    """Edge attributes from the ties behind an edge: corroborating sources per sign, net sign, total weight.
+@dataclass(frozen=True)
+class Scale:
+    """How ties are weighed in one network: the weights table (knowing the graph's broader relation types)
+    and the day recency is measured from."""
+
+    weights: Weights = DEFAULT_WEIGHTS
+    reference: dt.date | None = None
+
+    def strength(self, tie: Tie) -> float:
+        """Intensity of the relation x stance discount x recency (kg/bloc_weights.yaml)."""
+        weights = self.weights
+        intensity = weights.intensity(tie.relation, tie.polarity)
+        return round(
+            intensity * weights.stance(tie.stance) * weights.recency(tie.span.end, self.reference), 6
+        )
+
+
+FLAT = Scale(FLAT_WEIGHTS)
+
+
+def edge_weights(ties: Iterable[Tie], scale: Scale = FLAT) -> dict[str, Any]:
+    """Edge attributes from the ties behind an edge: per sign, the strongest tie of each distinct source
+    (document, speaker), corroborated (`Weights.corroborated`); the net sign and the total weight.
+
+    With the flat scale every tie weighs 1 and every source counts in full:
 
     >>> q = (Quote("x", "doc1"),)
     >>> t = [Tie("1", "1", "a", "b", "allied-with", 1, False, ASSERTED, "v", UNDATED, q),
     ...      Tie("2", "2", "a", "b", "fights", -1, False, ASSERTED, "w", UNDATED, q)]
     >>> {k: v for k, v in edge_weights(t).items() if k != "ties"}
-    {'positive': 1, 'negative': 1, 'sign': 0, 'weight': 2}
+    {'positive': 1.0, 'negative': 1.0, 'sign': 0, 'weight': 2.0}
     """
     ties = sorted(set(ties), key=lambda tie: tie.id)
-    positive = len(set().union(*(tie.sources() for tie in ties if tie.polarity > 0)))
-    negative = len(set().union(*(tie.sources() for tie in ties if tie.polarity < 0)))
-    sign = (positive > negative) - (positive < negative)
+    positive = _sided_weight([tie for tie in ties if tie.polarity > 0], scale)
+    negative = _sided_weight([tie for tie in ties if tie.polarity < 0], scale)
+    sign = (positive > negative + EPSILON) - (positive < negative - EPSILON)
     return {
         "positive": positive,
         "negative": negative,
         "sign": sign,
-        "weight": positive + negative,
+        "weight": round(positive + negative, 6),
         "ties": ties,
     }
 
 
-def signed_digraph(ties: Iterable[Tie], actors: dict[str, Actor]) -> nx.DiGraph:
+def _sided_weight(ties: list[Tie], scale: Scale) -> float:
+    strongest: dict[tuple[str, str], float] = defaultdict(float)
+    for tie in ties:
+        strength = scale.strength(tie)
+        for source in tie.sources():
+            strongest[source] = max(strongest[source], strength)
+    return scale.weights.corroborated(list(strongest.values()))
+
+
+def signed_digraph(ties: Iterable[Tie], actors: dict[str, Actor], scale: Scale = FLAT) -> nx.DiGraph:
     """The signed, directed, weighted actor network: an undirected relation gives an edge each way."""
     grouped: dict[tuple[str, str], list[Tie]] = defaultdict(list)
     for tie in ties:
         grouped[tie.subject, tie.object].append(tie)
         if not tie.directed:
             grouped[tie.object, tie.subject].append(tie)
-    return _graph(nx.DiGraph(), grouped, actors)
+    return _graph(nx.DiGraph(), grouped, actors, scale)
 
 
-def signed_graph(ties: Iterable[Tie], actors: dict[str, Actor]) -> nx.Graph:
+def signed_graph(ties: Iterable[Tie], actors: dict[str, Actor], scale: Scale = FLAT) -> nx.Graph:
     """The undirected projection used for blocs and triangles: one edge per pair of actors."""
     grouped: dict[tuple[str, str], list[Tie]] = defaultdict(list)
     for tie in ties:
         first, second = sorted((tie.subject, tie.object))
         grouped[first, second].append(tie)
-    return _graph(nx.Graph(), grouped, actors)
+    return _graph(nx.Graph(), grouped, actors, scale)
 
 
-def _graph(graph: nx.Graph, grouped: dict[tuple[str, str], list[Tie]], actors: dict[str, Actor]) -> nx.Graph:
+def _graph(
+    graph: nx.Graph, grouped: dict[tuple[str, str], list[Tie]], actors: dict[str, Actor], scale: Scale
+) -> nx.Graph:
     for (u, v), ties in sorted(grouped.items()):
         if u == v:
+            continue
+        data = edge_weights(ties, scale)
+        if not data["weight"]:
             continue
         for node in (u, v):
             actor = actors.get(node)
             graph.add_node(
                 node, label=actor.label if actor else local_name(node), kind=actor.kind if actor else ""
             )
-        graph.add_edge(u, v, **edge_weights(ties))
+        graph.add_edge(u, v, **data)
     return graph
 
 
+def scale_of(record: Record, options: Options, ties: Iterable[Tie]) -> Scale:
+    """The weights of the options, knowing the graph's broader relation types, and the reference day."""
+    return Scale(options.weights.with_broader(record.broader), options.reference_day(ties))
+
+
 def network(record: Record, options: Options) -> tuple[nx.DiGraph, nx.Graph]:
-    """The directed network and its undirected projection for the options."""
-    ties, actors = admitted_ties(record, options), record.actors
+    """The directed network and its undirected projection for the options: ties of those who act for
+    another counted for that actor, weighed by the options' table."""
+    ties = acting_for(admitted_ties(record, options), principals(record, options), record.own_behalf)
+    actors = record.actors
     if options.sides:
         ties, actors = side_level_ties(ties, record.side_of), {**actors, **record.sides}
-    return signed_digraph(ties, actors), signed_graph(ties, actors)
+    scale = scale_of(record, options, ties)
+    return signed_digraph(ties, actors, scale), signed_graph(ties, actors, scale)
+
+
+def principals(record: Record, options: Options) -> dict[str, str]:
+    """Whom each representative acts for in the window (chains followed: an army's general acts for the
+    army's government); the first `acts_for` relation of the table that applies wins.
+
+    >>> a = [Agency("army", "regime", "sub-organisation-of", "s1", ASSERTED, UNDATED),
+    ...      Agency("general", "army", "leads", "s2", ASSERTED, UNDATED)]
+    >>> principals(Record({}, [], [], agencies=a), Options())
+    {'army': 'regime', 'general': 'regime'}
+    """
+    direct: dict[str, str] = {}
+    for relation in options.weights.acts_for:
+        for agency in record.agencies:
+            if agency.relation == relation and agency.agent not in direct and options.admits(agency):
+                direct[agency.agent] = agency.principal
+    resolved = {}
+    for agent in sorted(direct):
+        seen, principal = {agent}, direct[agent]
+        while principal in direct and direct[principal] not in seen:
+            seen.add(principal)
+            principal = direct[principal]
+        resolved[agent] = principal
+    return resolved
+
+
+def acting_for(
+    ties: Iterable[Tie], principal_of: dict[str, str], own_behalf: frozenset[str] = frozenset()
+) -> list[Tie]:
+    """Each tie with its ends replaced by the actors they act for (the original ends kept as `acting_*`);
+    ties of a statement said to be on the actor's own behalf keep their ends, ties inside one principal go.
+
+    >>> t = Tie("1", "1", "erdogan", "regime", "accuses", -1, True, ASSERTED, None, UNDATED)
+    >>> [(t.subject, t.acting_subject) for t in acting_for([t], {"erdogan": "turkey"})]
+    [('turkey', 'erdogan')]
+    """
+    lifted = []
+    for tie in ties:
+        if tie.fact in own_behalf:
+            lifted.append(tie)
+            continue
+        subject, target = principal_of.get(tie.subject, tie.subject), principal_of.get(tie.object, tie.object)
+        if subject == target:
+            continue
+        lifted.append(
+            replace(
+                tie,
+                subject=subject,
+                object=target,
+                acting_subject=tie.subject if subject != tie.subject else None,
+                acting_object=tie.object if target != tie.object else None,
+            )
+        )
+    return lifted
 
 
 def side_level_ties(ties: Iterable[Tie], side_of: dict[str, str]) -> list[Tie]:
@@ -651,6 +805,7 @@ class Placement:
     broker: bool = False
     degree: float = 0.0
     betweenness: float = 0.0
+    contested: bool = False
 
 
 def consistent(sign: int, same_bloc: bool) -> bool:
@@ -662,8 +817,9 @@ def consistent(sign: int, same_bloc: bool) -> bool:
     return (sign > 0) == same_bloc
 
 
-def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
-    """Confidence = share of the actor's signed edge weight that agrees with its bloc; sides by weight."""
+def place(graph: nx.Graph, partition: Partition, node: str, contested_below: float = 0.0) -> Placement:
+    """Confidence = share of the actor's signed edge weight that agrees with its bloc (1.0 only when all of
+    it does); below `contested_below` the actor is contested. Sides by weight."""
     support, against = [], []
     agreeing = total = 0.0
     for other, data in sorted(graph.adj[node].items()):
@@ -677,10 +833,36 @@ def place(graph: nx.Graph, partition: Partition, node: str) -> Placement:
         )
         side = Side(other, data["sign"], data["weight"], tuple(ties))
         (support if consistent(data["sign"], same) else against).append(side)
-    confidence = round(agreeing / total, 3) if total else None
-    return Placement(
+    confidence = _share(agreeing, total)
+    placement = Placement(
         node, partition[node], confidence, sorted(support, key=_by_weight), sorted(against, key=_by_weight)
     )
+    placement.contested = confidence is not None and confidence < contested_below
+    return placement
+
+
+def _share(part: float, whole: float) -> float | None:
+    """A share rounded to 3 places that reads 1.0 only when nothing is missing.
+
+    >>> _share(0.9999, 1.0), _share(1.0, 1.0)
+    (0.999, 1.0)
+    """
+    if not whole:
+        return None
+    share = part / whole
+    return 1.0 if share >= 1 - EPSILON else min(round(share, 3), 0.999)
+
+
+def cohesion(graph: nx.Graph, members: Iterable[str]) -> float | None:
+    """Cooperative weight over all weight between the members of a bloc; None for a bloc of one.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", positive=3.0, negative=1.0)
+    >>> cohesion(g, ["a", "b"]), cohesion(g, ["a"])
+    (0.75, None)
+    """
+    inside = graph.subgraph(members)
+    positive, negative = inside.size(weight="positive"), inside.size(weight="negative")
+    return _share(positive, positive + negative)
 
 
 def _by_weight(side: Side) -> tuple[float, str]:
@@ -784,14 +966,14 @@ class Analysis:
         return min(members, key=lambda node: (-inside.degree(node, weight="positive"), node))
 
 
-def analyse_network(graph: nx.Graph) -> Analysis:
+def analyse_network(graph: nx.Graph, contested_below: float = DEFAULT_WEIGHTS.contested_below) -> Analysis:
     """Blocs, confidence, evidence, brokers, centrality and balance of an undirected signed graph."""
     partition = signed_blocs(graph)
     degree, betweenness = centrality(graph)
     broker_set = set(brokers(graph, partition))
     placements = {}
     for node in sorted(graph):
-        placement = place(graph, partition, node)
+        placement = place(graph, partition, node, contested_below)
         placement.broker = node in broker_set
         placement.degree, placement.betweenness = round(degree[node], 3), round(betweenness[node], 3)
         placements[node] = placement
@@ -914,20 +1096,28 @@ def _quote_json(quote: Quote) -> dict[str, str | None]:
     return {"text": quote.text, "source": quote.source, "speaker": quote.speaker}
 
 
-def tie_json(tie: Tie) -> dict[str, Any]:
-    """A tie as JSON: the fact IRI, relation, stance, time and quotes."""
-    return {
-        "iri": tie.fact,
-        "relation": tie.relation,
-        "subject": tie.subject,
-        "object": tie.object,
-        "sign": tie.polarity,
-        "stance": local_name(tie.stance),
-        "attributed_to": tie.attributed_to,
-        "from": _iso(tie.span.start),
-        "until": _iso(tie.span.end),
-        "quotes": [_quote_json(quote) for quote in tie.quotes],
-    }
+def tie_json(tie: Tie, scale: Scale | None = None) -> dict[str, Any]:
+    """A tie as JSON: the fact IRI, relation, stance, time and quotes; with a scale, its weight; for a tie
+    made by someone acting for another, who made it (`acting_subject`, `acting_object`)."""
+    weight = {"weight": scale.strength(tie)} if scale else {}
+    acting = {"acting_subject": tie.acting_subject} if tie.acting_subject else {}
+    acting |= {"acting_object": tie.acting_object} if tie.acting_object else {}
+    return (
+        weight
+        | acting
+        | {
+            "iri": tie.fact,
+            "relation": tie.relation,
+            "subject": tie.subject,
+            "object": tie.object,
+            "sign": tie.polarity,
+            "stance": local_name(tie.stance),
+            "attributed_to": tie.attributed_to,
+            "from": _iso(tie.span.start),
+            "until": _iso(tie.span.end),
+            "quotes": [_quote_json(quote) for quote in tie.quotes],
+        }
+    )
 
 
 def event_json(event: Event, record: Record, window: Window | None = None) -> dict[str, Any]:
@@ -953,13 +1143,13 @@ def event_json(event: Event, record: Record, window: Window | None = None) -> di
     }
 
 
-def side_json(side: Side) -> dict[str, Any]:
+def side_json(side: Side, scale: Scale | None = None) -> dict[str, Any]:
     """One deciding (or dissenting) edge of an actor."""
     return {
         "neighbour": side.neighbour,
         "sign": side.sign,
         "weight": side.weight,
-        "evidence": [tie_json(tie) for tie in side.ties],
+        "evidence": [tie_json(tie, scale) for tie in side.ties],
     }
 
 
@@ -980,20 +1170,35 @@ def edge_json(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
 def blocs_report(record: Record, options: Options) -> dict[str, Any]:
     """The analysis of one window as JSON: what `kg blocs --format json` prints and `/api/blocs` serves."""
     directed, undirected = network(record, options)
-    analysis = analyse_network(undirected)
+    weights = options.weights
+    analysis = analyse_network(undirected, weights.contested_below)
+    scale = scale_of(
+        record, options, [tie for _, _, data in undirected.edges(data=True) for tie in data["ties"]]
+    )
+    placements = analysis.placements
     return {
         "parameters": options.parameters(),
         "algorithm": ALGORITHM,
+        "weights": {
+            "name": weights.name,
+            "contested_below": weights.contested_below,
+            "reference_day": _iso(scale.reference),
+        },
         "blocs": [
             {
                 "id": bloc,
                 "label": record.label(analysis.anchor(bloc)),
                 "anchor": analysis.anchor(bloc),
                 "members": members,
+                "aligned": _aligned(undirected, members),
+                "cohesion": cohesion(undirected, members),
+                "contested": [node for node in members if placements[node].contested],
             }
             for bloc, members in analysis.blocs().items()
         ],
-        "actors": [_placement_json(p, record) for p in analysis.placements.values()],
+        "actors": [_placement_json(p, record, scale) for p in placements.values()]
+        + _representatives_json(record, options, analysis),
+        "contested": sorted(node for node, p in placements.items() if p.contested),
         "edges": [edge_json(u, v, data) for u, v, data in sorted(directed.edges(data=True))],
         "balance": {
             "index": analysis.balance.index,
@@ -1001,14 +1206,19 @@ def blocs_report(record: Record, options: Options) -> dict[str, Any]:
             "balanced": analysis.balance.balanced,
             "unbalanced": len(analysis.balance.unbalanced),
         },
-        "frustration": analysis.frustration,
+        "frustration": round(analysis.frustration, 6),
         "unbalanced_triangles": [_triangle_json(undirected, t) for t in analysis.balance.unbalanced],
-        "brokers": sorted(node for node, p in analysis.placements.items() if p.broker),
+        "brokers": sorted(node for node, p in placements.items() if p.broker),
         "events": [event_json(event, record, options.window) for event in timeline(record)],
     }
 
 
-def _placement_json(placement: Placement, record: Record) -> dict[str, Any]:
+def _aligned(graph: nx.Graph, members: list[str]) -> bool:
+    """A bloc is an alignment when its members cooperate; an actor with only hostile ties stands alone."""
+    return len(members) > 1 and graph.subgraph(members).size(weight="positive") > 0
+
+
+def _placement_json(placement: Placement, record: Record, scale: Scale | None = None) -> dict[str, Any]:
     actor = record.actors.get(placement.actor)
     return {
         "iri": placement.actor,
@@ -1016,12 +1226,41 @@ def _placement_json(placement: Placement, record: Record) -> dict[str, Any]:
         "kind": actor.kind if actor else None,
         "bloc": placement.bloc,
         "confidence": placement.confidence,
+        "contested": placement.contested,
+        "acts_for": None,
         "broker": placement.broker,
         "degree": placement.degree,
         "betweenness": placement.betweenness,
-        "support": [side_json(side) for side in placement.support],
-        "against": [side_json(side) for side in placement.against],
+        "support": [side_json(side, scale) for side in placement.support],
+        "against": [side_json(side, scale) for side in placement.against],
     }
+
+
+def _representatives_json(record: Record, options: Options, analysis: Analysis) -> list[dict[str, Any]]:
+    """Those who act for an actor of the network, in its bloc and with its confidence: their ties are its."""
+    found = []
+    for agent, principal in sorted(principals(record, options).items()):
+        node = record.side_of.get(principal, principal) if options.sides else principal
+        if node not in analysis.placements or agent in analysis.placements:
+            continue
+        actor, placement = record.actors.get(agent), analysis.placements[node]
+        found.append(
+            {
+                "iri": agent,
+                "label": record.label(agent),
+                "kind": actor.kind if actor else None,
+                "bloc": placement.bloc,
+                "confidence": placement.confidence,
+                "contested": placement.contested,
+                "acts_for": node,
+                "broker": False,
+                "degree": 0.0,
+                "betweenness": 0.0,
+                "support": [],
+                "against": [],
+            }
+        )
+    return found
 
 
 def _triangle_json(graph: nx.Graph, triangle: tuple[str, str, str]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from kg.vocab import (
     ENTITIES_GRAPH,
     KG,
     OA,
+    ORG,
     OWL,
     PROV,
     RDF,
@@ -336,6 +337,8 @@ class Compiler:
                 graph.add(
                     (node, KG.affiliatedWith, self._ref(body["affiliation"], "affiliation", file, line))
                 )
+            if body.get("post_in"):  # an office's organisation or state, whom its holder acts for
+                graph.add((node, ORG.postIn, self._ref(body["post_in"], "post_in", file, line)))
 
     def _add_labels(
         self, graph: Graph, node: URIRef, label: Any, slug: str, file: Path, line: int | None

@@ -20,7 +20,7 @@ from typing import Any
 from kg.store import Store
 from kg.vocab import KG, RDFS, SKOS, sparql_prefixes
 
-PREFIXES = sparql_prefixes("kg", "res", "rdfs", "skos", "prov", "oa", "dcterms")
+PREFIXES = sparql_prefixes("kg", "res", "rdfs", "skos", "prov", "oa", "dcterms", "org")
 CLASSES_QUERY = (
     PREFIXES
     # An event claim counts under the class it claims (kg:claimedEventType), its stance telling it apart.
@@ -83,6 +83,7 @@ EVIDENCE_QUERY = (
 }"""
 )
 SIDES_QUERY = PREFIXES + "SELECT ?part ?side WHERE { ?part kg:partOfSide ?side }"
+POSTS_QUERY = PREFIXES + "SELECT ?post ?organisation WHERE { ?post org:postIn ?organisation }"
 CONTRADICTS_QUERY = PREFIXES + "SELECT ?fact ?other WHERE { ?fact kg:contradicts ?other }"
 CLOSES_QUERY = (
     PREFIXES
@@ -187,6 +188,7 @@ class Network:
     statements: list[Statement]
     events: list[Happening]
     sides: dict[str, str] = field(default_factory=dict)  # actor -> the kg:Side it is part of
+    posts: dict[str, str] = field(default_factory=dict)  # office -> the organisation or state it is a post in
 
     def is_actor(self, iri: str) -> bool:
         """Whether the resource is an instance of `kg:Actor` or one of its subclasses."""
@@ -198,7 +200,7 @@ class Network:
 
 
 def read_network(store: Store) -> Network:
-    """Read the alliance network from the store: twelve SELECTs whatever its size, no inference of our own."""
+    """Read the alliance network from the store: thirteen SELECTs whatever its size, no inference of our own."""
     labels, pref_labels, aliases = _read_names(store.select(NAMES_QUERY))
     evidence = _read_evidence(store.select(EVIDENCE_QUERY))
     contradicts = _read_contradictions(store.select(CONTRADICTS_QUERY))
@@ -219,6 +221,7 @@ def read_network(store: Store) -> Network:
             store.select(EVENTS_QUERY), store.select(ROLES_QUERY), classes, event_classes, links
         ),
         sides={row["part"]["value"]: row["side"]["value"] for row in store.select(SIDES_QUERY)},
+        posts={row["post"]["value"]: row["organisation"]["value"] for row in store.select(POSTS_QUERY)},
     )
 
 

@@ -457,16 +457,27 @@ def test_colour_by_bloc_groups_the_regime_and_russia(tab: Tab, live: LiveServer)
 
 
 def test_unbalanced_triangles_legend_on_the_seed(tab: Tab, live: LiveServer) -> None:
+    # analyticsReady waits for the legend itself, drawn from the answer (or from the error of the request).
     tab.open(live.url + "/?date=2024-12-07&tri=1")
     wait_analytics(tab)
     assert tab.page.locator("#triangles-on").is_checked()
-    assert (
-        tab.page.locator("#legend-triangles")
-        .inner_text()
-        .strip()
-        .endswith("no unbalanced triangle on this date")
-    )
-    assert tab.eval("() => window.kgView.highlightedEdges()") == []
+    # Turkey, partner of Russia and Iran, accuses Damascus: the two triangles through it are unbalanced.
+    assert tab.page.locator("#legend-triangles").inner_text().strip().endswith(" unbalanced triangles")
+    highlighted = tab.eval("() => window.kgView.highlightedEdges()")
+    assert any("turkey" in key for key in highlighted)
+
+
+def test_a_contested_actor_is_drawn_pale_and_listed_with_its_confidence(tab: Tab, live: LiveServer) -> None:
+    tab.open(live.url + "/?date=2024-12-07&bloc=1")
+    wait_analytics(tab)
+    colour = lambda node: tab.eval("(id) => window.kgView.nodeColor(id)", node)  # noqa: E731
+    assert colour("turkey") not in (None, colour("assad-regime"), colour("rebel-coalition"))
+    assert colour("recep-tayyip-erdogan") == colour("turkey")
+    item = tab.page.locator("#legend-blocs li.contested-item", has_text="Turkey")
+    assert item.count() == 1
+    text = item.inner_text().strip()
+    assert text.startswith("Turkey: contested, 0.") and "of its weight agrees with" in text
+    assert tab.errors == []
 
 
 def test_the_timeline_lists_events_and_sets_the_date(tab: Tab, live: LiveServer) -> None:

@@ -40,7 +40,8 @@ def test_api_blocs_gives_each_actor_a_bloc_and_the_events_timeline(server: str) 
     bloc = {actor["iri"].removeprefix(RES): actor["bloc"] for actor in report["actors"]}
     assert bloc["russia"] == bloc["iran"] == bloc["hezbollah"] == bloc["assad-regime"]
     assert bloc["hayat-tahrir-al-sham"] == bloc["rebel-coalition"] != bloc["assad-regime"]
-    assert report["balance"]["index"] == 1.0
+    # Turkey, partner of Russia and Iran yet accusing Damascus, leaves triangles unbalanced.
+    assert report["balance"]["index"] < 1.0 and f"{RES}turkey" in report["contested"]
     assert f"{RES}capture-of-aleppo-2024" in [event["iri"] for event in report["events"]]
 
 
@@ -66,7 +67,11 @@ def test_export_gexf_is_a_dynamic_graph_with_spells(server: str) -> None:
     )
     graph = nx.read_gexf(io.BytesIO(response.content))
     assert graph.graph["mode"] == "dynamic"
-    assert graph[f"{RES}russia"][f"{RES}syrian-army"]["spells"] == [("2024-11-27", "2024-12-07")]
+    # The army acts for the regime (docs/analytics.md, "Who acts for whom"): its joint strikes with Russia are
+    # the regime's, on the days of the strikes.
+    assert f"{RES}syrian-army" not in graph
+    edge = graph[f"{RES}russia"][f"{RES}assad-regime"]
+    assert "joint-strike" in edge["relations"].split() and edge["spells"]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 | route | answers |
 |---|---|
-| `GET /api/blocs?date=&sides=` | blocs, placements (confidence, evidence), balance, unbalanced triangles, events; `sides=true`: one node per side |
+| `GET /api/blocs?date=&sides=` | blocs (cohesion), placements (confidence, contested, acts for, weighed evidence), balance, unbalanced triangles, events; `sides=true`: one node per side; weights of kg/bloc_weights.yaml |
 | `GET /api/diff?from=&to=` | relations that began, ended, passed or changed sign, and the events between |
 | `GET /export?format=&date=` | the network as `graphml`, `gexf`, `csv-nodes`, `csv-edges` or `jsonld` |
 

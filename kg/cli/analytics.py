@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from kg.analytics import Options, Record, Window, blocs_report, diff, diff_report, parse_date, read_record
+from kg.bloc_sensitivity import sensitivity_table
+from kg.bloc_weights import load_weights
 from kg.cli.common import choices, console, errors, opened_store, reports_errors
 from kg.errors import InputError
 from kg.exports import EXPORT_FORMATS, Run, analysis_rdf, export_graph, export_network, write_analytics
@@ -81,11 +83,21 @@ def blocs_command(
     write: Annotated[
         bool, typer.Option("--write", help="Store the results in the analytics named graph.")
     ] = False,
+    weights: Annotated[
+        Path | None,
+        typer.Option("--weights", help="Another table of weights (format of kg/bloc_weights.yaml)."),
+    ] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Print how the blocs change under variants of the weights.")
+    ] = False,
 ) -> None:
     """Blocs of the signed actor network on a date: confidence, evidence, balance, brokers, centrality."""
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    options = Options(Window.parse(date), include_claimed, include_undated, sides)
+    options = Options(Window.parse(date), include_claimed, include_undated, sides, load_weights(weights))
     record = _read()
+    if sensitivity:
+        sys.stdout.write(sensitivity_table(record, options))
+        return
     report = blocs_report(record, options)
     if write:
         _write(record, options, started)
@@ -103,21 +115,39 @@ def _write(record: Record, options: Options, started: dt.datetime) -> None:
     errors.print(f"wrote {len(rdf):,} triples to the analytics graph")
 
 
+def _side(side: dict[str, Any] | None, labels: dict[str, str]) -> str:
+    """An edge of an actor: sign, neighbour, weight, who made it for the actor, and its first quote."""
+    if side is None:
+        return ""
+    makers = {ev.get("acting_subject") or ev.get("acting_object") for ev in side["evidence"]} - {None}
+    by = f", by {', '.join(sorted(labels.get(m, m.rsplit('/', 1)[-1]) for m in makers))}" if makers else ""
+    return f"{_sign(side['sign'])} {labels[side['neighbour']]} ({side['weight']:.2f}{by}): {_quote(side['evidence'])}"
+
+
 def _print_blocs(report: dict[str, Any], record: Record) -> None:
-    labels = {actor["iri"]: actor["label"] for actor in report["actors"]}
+    labels = {iri: record.label(iri) for iri in record.actors} | {
+        a["iri"]: a["label"] for a in report["actors"]
+    }
+    aligned = {bloc["id"] for bloc in report["blocs"] if bloc["aligned"]}
     table = Table(
         "bloc",
         "actor",
         "confidence",
-        "decided by (strongest edge and its quote)",
-        title=f"Blocs ({report['parameters']['date'] or 'all time'})",
+        "decided by (strongest edge, weight, quote)",
+        "against it (strongest)",
+        title=f"Blocs ({report['parameters']['date'] or 'all time'}, weights: {report['weights']['name']})",
     )
     for actor in sorted(report["actors"], key=lambda a: (a["bloc"], -(a["confidence"] or 0), a["label"])):
-        side = actor["support"][0] if actor["support"] else None
-        why = f"{_sign(side['sign'])} {labels[side['neighbour']]}: {_quote(side['evidence'])}" if side else ""
+        bloc = str(actor["bloc"]) if actor["bloc"] in aligned else "alone"
         broker = " (broker)" if actor["broker"] else ""
         confidence = "" if actor["confidence"] is None else f"{actor['confidence']:.2f}"
-        table.add_row(str(actor["bloc"]), actor["label"] + broker, confidence, why)
+        confidence += " contested" if actor["contested"] else ""
+        if actor["acts_for"]:
+            why, against = f"acts for {labels[actor['acts_for']]}", ""
+        else:
+            why = _side(actor["support"][0] if actor["support"] else None, labels)
+            against = _side(actor["against"][0] if actor["against"] else None, labels)
+        table.add_row(bloc, actor["label"] + broker, confidence, why, against)
     console.print(table)
     _print_legend(report)
     balance = report["balance"]
@@ -138,13 +168,21 @@ def _print_blocs(report: dict[str, Any], record: Record) -> None:
 
 
 def _print_legend(report: dict[str, Any]) -> None:
-    """Blocs of two or more actors by name (their most cooperative member); the rest stand alone."""
-    groups = [bloc for bloc in report["blocs"] if len(bloc["members"]) > 1]
+    """Aligned blocs by name (their most cooperative member) with their cohesion; the rest stand alone; then
+    the contested actors."""
+    groups = [bloc for bloc in report["blocs"] if bloc["aligned"]]
     alone = len(report["blocs"]) - len(groups)
-    named = "; ".join(f"{bloc['id']} {bloc['label']} ({len(bloc['members'])})" for bloc in groups)
+    named = "; ".join(
+        f"{bloc['id']} {bloc['label']} ({len(bloc['members'])}, cohesion {bloc['cohesion']:.2f})"
+        for bloc in groups
+    )
     console.print(
         f"Blocs: {named or 'none'}" + (f"; {alone} actors stand alone (no cooperative tie)" if alone else "")
     )
+    labels = {actor["iri"]: actor["label"] for actor in report["actors"]}
+    below = report["weights"]["contested_below"]
+    contested = ", ".join(labels[iri] for iri in report["contested"]) or "none"
+    console.print(f"Contested (less than {below:.0%} of their weight agrees with their bloc): {contested}")
 
 
 def _print_triangles(report: dict[str, Any], labels: dict[str, str]) -> None:

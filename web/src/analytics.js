@@ -1,10 +1,11 @@
 // The analytics overlays of the alliance view, from GET /api/blocs for the view's date (all time without one):
-// actors coloured by bloc, the edges of unbalanced triangles highlighted, their legend, and the event timeline.
-// One request per date, cached; a slow answer for a date the view has already left is dropped.
+// actors coloured by bloc (contested actors in a pale tint of the bloc they lean to), the edges of unbalanced
+// triangles highlighted, their legend (with each bloc's cohesion and each contested actor's confidence), and the
+// event timeline. One request per date, cached; a slow answer for a date the view has already left is dropped.
 
 import { byId as $ } from "./dom.js";
 import { getJSON } from "./http.js";
-import { renderAnalyticsLegend } from "./legend.js";
+import { renderAnalyticsLegend, tint } from "./legend.js";
 import { BLOC_PALETTE, NO_BLOC } from "./style.js";
 
 const RES = "https://w3id.org/syria-kg/id/";
@@ -22,6 +23,14 @@ export class Analytics {
     this.ready = false;
     this.token = 0;
     this.highlighted = null; // edge keys drawn highlighted
+    this.error = null; // why the last request failed, shown in the legend
+    this.drawn = null; // the date whose answer (or error) the legend shows, once the legend exists
+  }
+
+  /** Whether the overlays and the legend show the answer for the view's date (or why there is none). */
+  isReady() {
+    const key = this.app.state.date || "";
+    return this.ready && this.key === key && this.drawn === key;
   }
 
   /** Fetch /api/blocs for the view's date, once per date, then draw the overlays. */
@@ -34,9 +43,10 @@ export class Analytics {
     this.key = key;
     this.ready = false;
     const token = ++this.token;
-    const done = (data) => {
+    const done = (data, error = null) => {
       if (token !== this.token) return;
       this.data = data;
+      this.error = error;
       this.ready = true;
       this.render();
     };
@@ -52,12 +62,7 @@ export class Analytics {
         this.cache.set(key, data);
         done(data);
       })
-      .catch((error) => {
-        if (token !== this.token) return;
-        this.data = null;
-        this.ready = true;
-        $("analytics-status").textContent = String(error.message || error);
-      });
+      .catch((error) => done(null, String(error.message || error)));
   }
 
   /** Node colours, highlighted edges, the bloc legend and the event timeline from the last /api/blocs answer. */
@@ -76,7 +81,8 @@ export class Analytics {
       for (const actor of data.actors || []) {
         const id = slug(actor.iri);
         if (colors.has(id) && actor.bloc !== null && actor.bloc !== undefined && blocColor.has(actor.bloc)) {
-          colors.set(id, blocColor.get(actor.bloc));
+          const color = blocColor.get(actor.bloc);
+          colors.set(id, actor.contested ? tint(color) : color);
         }
       }
     }
@@ -100,8 +106,9 @@ export class Analytics {
     view.setHighlightedEdges(keys);
     this.highlighted = keys;
     if (!this.app.controlsBuilt) return;
-    renderAnalyticsLegend(state, data, blocColor);
-    if (data) $("analytics-status").textContent = "";
+    renderAnalyticsLegend(state, data, blocColor, this.error);
+    $("analytics-status").textContent = this.error || "";
     if (data) this.app.timeline.renderEvents(data.events || []);
+    this.drawn = this.ready ? this.key : null;
   }
 }

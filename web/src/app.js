@@ -196,7 +196,7 @@ function exposeHandle(app) {
     nodePoint: (id) => app.view.nodePoint(id),
     edgePoint: (key, t = 0.5) => app.view.edgePoint(key, t),
     panelReady: () => app.panel.ready,
-    analyticsReady: () => app.analytics.ready && app.analytics.key === (app.state.date || ""),
+    analyticsReady: () => app.analytics.isReady(),
     nodeColor: (id) => (app.view.graph.hasNode(id) ? app.view.graph.getNodeAttribute(id, "color") : null),
     highlightedEdges: () => [...(app.analytics.highlighted || [])].sort(),
     sigma: () => app.view.sigma,

@@ -7,6 +7,16 @@ import { KIND_STYLES, NO_BLOC, POLARITIES, STANCE_STYLES, UNBALANCED, shapePath 
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+/** A pale tint of a #rrggbb colour (share `amount` of white): how a contested actor shows where it leans. */
+export function tint(hex, amount = 0.6) {
+  const channel = (i) => parseInt(hex.slice(i, i + 2), 16);
+  const mix = (c) =>
+    Math.round(c + (255 - c) * amount)
+      .toString(16)
+      .padStart(2, "0");
+  return `#${[1, 3, 5].map((i) => mix(channel(i))).join("")}`;
+}
+
 /** A small inline SVG sample: a line in a colour and stance style, or a node shape. */
 export function swatch({ color = "#4b5563", stance = "asserted", shape = null, arrow = false }) {
   const svg = document.createElementNS(SVG_NS, "svg");
@@ -95,16 +105,28 @@ export function renderKindLegend(index, kinds) {
   }
 }
 
+/** A bloc's line in the legend: its name, and its cohesion when it has two members or more. */
+function blocText(bloc) {
+  const name = String(bloc.label || `Bloc ${bloc.id}`);
+  if (!bloc.aligned) return `${name} (alone: only hostile ties)`;
+  return typeof bloc.cohesion === "number" ? `${name} (cohesion ${bloc.cohesion.toFixed(2)})` : name;
+}
+
 /**
- * The analytics part: a colour per bloc (`blocColor`: bloc id → colour) when `state.bloc`, the count of
- * unbalanced triangles when `state.triangles`; hidden when neither is on.
+ * The analytics part: a colour per bloc (`blocColor`: bloc id → colour) with its cohesion, and the contested
+ * actors with their confidence, when `state.bloc`; the count of unbalanced triangles when `state.triangles`;
+ * `error` (the request failed) in place of both; hidden when neither is on.
  */
-export function renderAnalyticsLegend(state, data, blocColor) {
+export function renderAnalyticsLegend(state, data, blocColor, error = null) {
   const legend = $("legend-analytics");
   const list = $("legend-blocs");
   clear(list);
   legend.hidden = !(state.bloc || state.triangles);
   legend.querySelector(".legend-title").textContent = state.bloc ? "Blocs" : "Analytics";
+  if (error && !data && (state.bloc || state.triangles)) {
+    list.append(el("li", { id: "legend-analytics-error", class: "legend-error", text: error }));
+    return;
+  }
   if (data && state.bloc) {
     for (const bloc of data.blocs || []) {
       list.append(
@@ -112,7 +134,24 @@ export function renderAnalyticsLegend(state, data, blocColor) {
           "li",
           { class: "bloc-item", dataset: { bloc: String(bloc.id) } },
           swatch({ shape: "circle", color: blocColor.get(bloc.id) }),
-          String(bloc.label || `Bloc ${bloc.id}`),
+          blocText(bloc),
+        ),
+      );
+    }
+    const blocs = new Map((data.blocs || []).map((bloc) => [bloc.id, bloc]));
+    const below = data.weights ? data.weights.contested_below : null;
+    for (const actor of (data.actors || []).filter((a) => a.contested && !a.acts_for)) {
+      const leans = blocs.get(actor.bloc);
+      const share = typeof actor.confidence === "number" ? actor.confidence.toFixed(2) : "?";
+      const text =
+        `${actor.label}: contested, ${share} of its weight agrees with ${leans ? leans.label : "its bloc"}` +
+        (typeof below === "number" ? ` (below ${below.toFixed(2)})` : "");
+      list.append(
+        el(
+          "li",
+          { class: "contested-item", dataset: { actor: String(actor.iri) } },
+          swatch({ shape: "circle", color: tint(blocColor.get(actor.bloc) || NO_BLOC) }),
+          text,
         ),
       );
     }
