@@ -182,6 +182,7 @@ class SourceView {
       clear(aside).append(this.unlock(Boolean(token)), this.quoteFacts());
     }
     window.kgSource.access = access.accepted ? "editing" : "locked";
+    window.kgSource.checks += 1; // automation waits for the answer to an unlock on this
   }
 
   quoteFacts() {
@@ -229,7 +230,7 @@ class SourceView {
 }
 
 async function main() {
-  window.kgSource = { ready: false, access: null };
+  window.kgSource = { ready: false, access: null, checks: 0 };
   const sourceId = document.querySelector("main[data-source]").dataset.source;
   const view = new SourceView(sourceId);
   window.kgSource.view = view;
