@@ -37,12 +37,12 @@ from kg.store import EmbeddedStore, Store
 from kg.validate import load_shapes
 from kg.vocab import (
     DERIVED_GRAPH,
-    RDF,
     ENTITIES_GRAPH,
     GRAPH,
     HISTORY_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
+    RDF,
     RES,
     SOURCE_GRAPHS,
     TIMELINE_GRAPH,
