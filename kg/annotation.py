@@ -16,10 +16,9 @@ from typing import Any
 
 import yaml
 
-from kg import ingest
 from kg.authoring import SOURCE_ID, load_yaml, source_text_file
 from kg.errors import InputError
-from kg.ingest import IngestReport
+from kg.ingest import IngestReport, amend
 from kg.names import normalise
 from kg.quotes import locate
 from kg.settings import Settings
@@ -95,7 +94,7 @@ def annotate(settings: Settings, store: Store, source_id: str, annotation: Annot
         item = make(annotation, quote, occurrence, taken)
         new_text = append_to_list(facts_text, SECTIONS[annotation.kind], item)
         item_id = item["id"]
-    report = ingest.amend(settings, store, source_id, new_text)
+    report = amend(settings, store, source_id, new_text)
     return Annotated(item_id, annotation.kind, str(facts_path.relative_to(settings.project_dir)), report)
 
 
