@@ -302,8 +302,8 @@ def test_an_analyst_selects_words_across_a_line_break_and_sees_the_statement_in_
         arg="officials said on Tuesday",
     )
     assert mark.count() >= 1
-    tab.page.set_viewport_size({"width": 1280, "height": 1000})  # the whole form in the picture
-    tab.eval("() => window.scrollTo(0, 0)")
+    tab.page.set_viewport_size({"width": 1280, "height": 1100})  # the whole form in the picture
+    tab.eval("() => { window.scrollTo(0, 0); document.getElementById('annotate').scrollTop = 0; }")
     tab.page.screenshot(path=str(screenshots_dir(tmp_path) / "annotate.png"))
     tab.page.click("#see-in-graph")
     tab.page.wait_for_function("() => window.kgView && window.kgView.ready && window.kgView.settled()")
