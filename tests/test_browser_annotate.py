@@ -198,6 +198,14 @@ def test_a_new_entity_goes_into_the_sources_entities(app: Server, project: Path)
     assert entity["label"] == "new authorities in Damascus"
 
 
+def test_the_list_of_sources_links_each_to_its_text(app: Server) -> None:
+    page = httpx.get(f"{app.url}/sources").text
+    assert f'href="/sources/{SOURCE}"' in page and 'href="/sources/000_d738c459d04f11ab"' in page
+    listed = {s["id"]: s for s in httpx.get(f"{app.url}/api/sources").json()}
+    assert listed[SOURCE]["annotatable"] is True and listed[SOURCE]["date"] == "2024-12-10"
+    assert httpx.get(f"{app.url}/api/sources/no-such-source").status_code == 404
+
+
 def test_the_relation_scheme_is_served_for_completion(app: Server) -> None:
     types = {t["id"]: t for t in httpx.get(f"{app.url}/api/relation-types").json()}
     assert types["allied-with"]["label"] == "allied with"
@@ -312,6 +320,11 @@ def test_an_analyst_selects_words_across_a_line_break_and_sees_the_statement_in_
     assert "turkey|arms|syrian-national-army" in tab.page.url.replace("%7C", "|")
     edges = tab.eval("() => window.kgView.visibleEdges()")
     assert any(e["key"] == "turkey|arms|syrian-national-army" for e in edges)
+    # and back: the evidence panel links the quote to its place in the source view
+    tab.page.click("#panel a.read-source")
+    tab.page.wait_for_selector("mark.source-quote-target")
+    assert tab.page.url.endswith(f"/sources/{SOURCE}#at={TEXT.index(words)}")
+    assert "Turkish officials" in tab.page.inner_text("mark.source-quote-target")
     assert tab.errors == []
 
 
