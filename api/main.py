@@ -21,7 +21,7 @@ from api.describe import Counts
 from api.direct import DirectSparql
 from api.errors import kg_error_handler
 from api.execution import Runner
-from api.routers import analytics, browser, entities, graph_store, meta, reconcile, sparql
+from api.routers import analytics, annotate, browser, entities, graph_store, meta, reconcile, sparql
 from api.writes import Writer
 from kg.build import build
 from kg.errors import KGError
@@ -125,6 +125,6 @@ app.add_middleware(
 )
 if settings.root_path:
     app.add_middleware(RootPath, root_path=settings.root_path)  # added last: the outermost
-for module in (sparql, graph_store, meta, browser, entities, analytics, reconcile):
+for module in (sparql, graph_store, meta, browser, entities, analytics, reconcile, annotate):
     app.include_router(module.router)
 app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static", check_dir=False), name="static")

@@ -9,6 +9,9 @@ so the store holds either the state before or the state after.
 import datetime as dt
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ from kg.relation_types import declared_in_store
 from kg.settings import Settings
 from kg.shacl_delta import DeltaCheck, StoreState
 from kg.sparql_text import iri_ref
-from kg.store import Store
+from kg.store import EmbeddedStore, Store
 from kg.validate import load_shapes
 from kg.vocab import (
     DERIVED_GRAPH,
@@ -39,6 +42,7 @@ from kg.vocab import (
     HISTORY_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
+    RDF,
     RES,
     SOURCE_GRAPHS,
     TIMELINE_GRAPH,
@@ -241,6 +245,127 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
     changes.added |= set(quads_of(activity, str(HISTORY_GRAPH)))
     store.update(delta_update(changes))
     return report
+
+
+def amend(settings: Settings, store: Store, source_id: str, facts_text: str) -> IngestReport:
+    """Replace the facts of a source already in the store with `facts_text` (its text file stays as it is).
+
+    The new facts are compiled against the store as it would be without the source's current graph, the change
+    from the old graph to the new one is validated like an ingest's, and the graph swap, the changes to the
+    derived, inferred and timeline graphs and a PROV record go in ONE update; the facts file is then replaced
+    atomically. Bad input raises `InputError` or `ValidationFailed` and changes neither the store nor a file.
+    """
+    graph_iri = source_graph(source_id)
+    if str(graph_iri) not in _source_graphs(store):
+        raise InputError(f"no source '{source_id}' in the store; `kg ingest` it first")
+    facts_path = settings.facts_dir / "sources" / f"{source_id}.yaml"
+    relative = str(facts_path.relative_to(settings.project_dir))
+    if not facts_path.is_file():
+        raise InputError("the facts file of this source is missing from the repository", file=relative)
+    text_file = source_text_file(source_meta(facts_path), source_id)
+    ontology = load_ontology(settings)
+    with _draft(facts_text, source_id, relative) as draft:
+        if source_text_file(source_meta(draft), source_id) != text_file:
+            raise InputError(
+                f"an amend keeps the source's text: 'text:' must stay {text_file}", file=relative
+            )
+        with _store_without(store, graph_iri) as others:
+            vocabulary = Vocabulary.from_ontology(ontology + declared_in_store(others))
+            compiler = Compiler(vocabulary, settings.project_dir, index_from_store(others))
+            data = CompiledData()
+            summary = compiler.compile_source_file(draft, data, settings.project_dir / text_file)
+            new_graph = data.graphs[graph_iri]
+            _refuse_if_still_used(store, graph_iri, new_graph)
+            old_graph = stored_graph(store, graph_iri)
+            derived, inferred, timeline = reason_over_store(
+                others, ontology, {graph_iri: new_graph}, drop=None
+            )
+        report = IngestReport(summary, files=[relative])
+        changes = _graph_changes(store, derived, inferred, timeline, report)
+        # The timeline's change goes with the source's: the as-of facts of a removed statement go with it.
+        _validate_delta(
+            settings,
+            store,
+            Delta(
+                added=set(quads_of(new_graph - old_graph, str(graph_iri))) | changes.added,
+                removed=set(quads_of(old_graph - new_graph, str(graph_iri))) | changes.removed,
+            ),
+            ontology,
+        )
+        activity = record_activity("amend", source_id, [draft], generated=RES[f"source/{source_id}"])
+    changes.dropped_graphs.add(str(graph_iri))
+    changes.added |= set(quads_of(new_graph, str(graph_iri))) | set(quads_of(activity, str(HISTORY_GRAPH)))
+    store.update(delta_update(changes))
+    write_atomically(facts_path, facts_text.encode("utf-8"))
+    return report
+
+
+@contextmanager
+def _draft(facts_text: str, source_id: str, relative: str) -> Iterator[Path]:
+    """The new facts in a file of their own (`<id>.yaml`, as the compiler wants), outside the repository; an
+    error found in it names the source's facts file."""
+    with tempfile.TemporaryDirectory(prefix="kg-amend-") as folder:
+        draft = Path(folder) / f"{source_id}.yaml"
+        draft.write_text(facts_text, encoding="utf-8")
+        try:
+            yield draft
+        except InputError as error:
+            if error.file is None or Path(error.file).name != draft.name or error.file == relative:
+                raise
+            where = f"{error.file}:{error.line}: " if error.line else f"{error.file}: "
+            raise InputError(str(error).removeprefix(where), file=relative, line=error.line) from error
+
+
+@contextmanager
+def _store_without(store: Store, graph_iri: URIRef) -> Iterator[Store]:
+    """A private copy of the store without one source graph (a checkpoint on disk, made in milliseconds), for
+    the index, the declared relation types and the reasoning of an amend."""
+    copy = store.trial_copy()
+    assert copy.store is not None
+    copy.store.update(f"DROP SILENT GRAPH {iri_ref(graph_iri)}")
+    view = EmbeddedStore(None)
+    view.ox = copy.store
+    try:
+        yield view
+    finally:
+        view.ox = ox.Store()  # let go of the checkpoint before its folder is deleted
+        copy.discard()
+
+
+def _refuse_if_still_used(store: Store, graph_iri: URIRef, new_graph: Graph) -> None:
+    """An amend may not take away an entity or statement that other sources use."""
+    graph = iri_ref(graph_iri)
+    query = f"""SELECT DISTINCT ?x ?other WHERE {{
+      GRAPH {graph} {{ ?x a ?type }}
+      GRAPH ?other {{ ?y ?p ?x }}
+      FILTER (?other != {graph} && STRSTARTS(STR(?other), "{SOURCE_GRAPHS}"))
+      FILTER NOT EXISTS {{ GRAPH ?other {{ ?x a ?shared }} }}
+    }}"""
+    defined = set(new_graph.subjects(RDF.type, None))
+    lost = sorted(
+        f"{_slug(row['x']['value'])} (used by {row['other']['value'].removeprefix(SOURCE_GRAPHS)})"
+        for row in store.select(query)
+        if URIRef(row["x"]["value"]) not in defined
+    )
+    if lost:
+        raise InputError(f"other sources use what the amended facts no longer define: {', '.join(lost)}")
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a file so that a crash leaves the old content or the new, never a mix: a temporary file beside it,
+    flushed to disk, renamed over it, and the folder flushed too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def _source_graphs(store: Store) -> set[str]:

@@ -225,6 +225,11 @@ def read_network(store: Store) -> Network:
     )
 
 
+def read_relation_types(store: Store) -> dict[str, RelationType]:
+    """The relation type scheme alone (the ontology's types and those sources declared), by IRI."""
+    return _read_relation_types(store.select(RELATION_TYPES_QUERY))
+
+
 def _value(row: Row, name: str) -> str | None:
     return row[name]["value"] if name in row else None
 

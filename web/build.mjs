@@ -15,6 +15,7 @@ const options = {
     app: join(here, "src", "app.js"),
     query: join(here, "src", "query.js"),
     "entity-map": join(here, "src", "entity-map.js"),
+    source: join(here, "src", "source.js"),
   },
   bundle: true,
   format: "esm",

@@ -10,7 +10,7 @@ the entity that replaced it.
 
 `/ontology` documents every class, property, relation type, concept and shape, generated from `ontology/`;
 `/ontology/<module>`, `/relation-type/<slug>` and `/shape/<id>` answer for the IRIs of modules, relation types
-and shapes.
+and shapes. `/api/relation-types` lists the relation type scheme as JSON (the annotation form completes from it).
 """
 
 from typing import Any
@@ -27,6 +27,7 @@ from api.pagedata.terms import BASE, PREFIX_MAP, RES, RT, iri_ref
 from api.site import bundle_built, page_context, templates
 from kg.formats import HTML, JSON_LD, N_TRIPLES, TURTLE, Format
 from kg.identity import replacement_in_store
+from kg.network import read_relation_types
 from kg.vocab import SHAPE
 
 router = APIRouter(tags=["entities"])
@@ -170,6 +171,26 @@ def relation_type(request: Request, slug: str, settings: SettingsDep) -> Respons
     if chosen is not None and chosen.rdf is None:
         return RedirectResponse(request.scope.get("root_path", "") + "/ontology#rt-" + stem, status_code=303)
     return rdf_or_page(request, triples, fmt, lambda: Response(status_code=500))
+
+
+@router.get("/api/relation-types")
+def relation_types(store: StoreDep) -> list[dict[str, Any]]:
+    """The relation types the graph knows (the ontology's and those sources declared): slug, label, polarity."""
+    return sorted(
+        (
+            {
+                "id": iri.removeprefix(RT),
+                "iri": iri,
+                "label": rt.label or iri.removeprefix(RT).replace("-", " "),
+                "definition": rt.definition,
+                "polarity": rt.polarity or 0,
+                "directed": rt.directed,
+            }
+            for iri, rt in read_relation_types(store).items()
+            if iri.startswith(RT)
+        ),
+        key=lambda t: t["id"],
+    )
 
 
 @router.get("/shape/{name}", include_in_schema=False)

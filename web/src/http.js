@@ -25,12 +25,13 @@ export class RequestError extends Error {
 
 /**
  * GET a JSON document of this app (`path` as for appUrl); `what` names it in the error ("The graph").
+ * `headers` are added to the request (the annotation page sends its bearer token this way, never in a URL).
  * Throws a RequestError when the network fails, the answer is an HTTP error, or it is not JSON.
  */
-export async function getJSON(path, what) {
+export async function getJSON(path, what, headers = {}) {
   let response;
   try {
-    response = await fetch(appUrl(path), { headers: { Accept: "application/json" } });
+    response = await fetch(appUrl(path), { headers: { Accept: "application/json", ...headers } });
   } catch (error) {
     throw new RequestError(what, `network error: ${error.message || error}`);
   }
@@ -43,6 +44,30 @@ export async function getJSON(path, what) {
   } catch {
     throw new RequestError(what, "the answer is not JSON", response.status);
   }
+}
+
+/**
+ * POST a JSON body to this app. Resolves to `{ ok, status, body }` whatever the HTTP status (a refused write
+ * carries the report the page shows); rejects with a RequestError only when no answer came.
+ */
+export async function postJSON(path, payload, what, headers = {}) {
+  let response;
+  try {
+    response = await fetch(appUrl(path), {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json", ...headers },
+      body: JSON.stringify(payload),
+    });
+  } catch (error) {
+    throw new RequestError(what, `network error: ${error.message || error}`);
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    body = { error: `HTTP ${response.status}` };
+  }
+  return { ok: response.ok, status: response.status, body };
 }
 
 /** The server's own words about an error: `{"error": ...}` (ours) or `{"detail": ...}` (FastAPI's), else "". */

@@ -71,6 +71,16 @@ export function quoteBlock(evidence, speaker = null) {
           : source.title || source.id,
         source.date ? `, ${source.date}` : "",
         evidence.by && evidence.by.iri !== speaker ? [" · said by ", entityLink(evidence.by, null)] : "",
+        source.id
+          ? [
+              " · ",
+              el("a", {
+                class: "read-source",
+                href: `/sources/${encodeURIComponent(source.id)}${evidence.start === null ? "" : `#at=${evidence.start}`}`,
+                text: "read the source",
+              }),
+            ]
+          : "",
         para && !para.verified ? " (quote located by its text, not its offsets)" : "",
       )
     : null;
