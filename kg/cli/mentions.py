@@ -1,0 +1,125 @@
+"""`kg mentions`: what a new text names (known entities, short names, roles, unnamed sources, unknown names) and
+the candidate statements, as tables that never cut an id or as JSON; optionally a draft facts file."""
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kg.cli.common import console, opened_store, reports_errors
+from kg.errors import InputError
+from kg.importers import read_text
+from kg.ingest import index_from_store
+from kg.mention_draft import write_draft
+from kg.mentions import Reading, lexicon_from_store, read_text as read_mentions
+from kg.settings import get_settings
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@reports_errors
+def mentions_command(
+    text_file: Annotated[Path, typer.Argument(help="A new source text (UTF-8).")],
+    draft: Annotated[
+        Path | None,
+        typer.Option("--draft", help="Write a draft facts file (YAML): mentions, proposed entities and statements."),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table (for people; ids are wrapped, never cut) or json.")
+    ] = OutputFormat.table,
+) -> None:
+    """List what a text names (known entities, surnames, roles, unnamed sources, unknown names) and propose
+    statements; optionally draft its facts file."""
+    source_id = _draft_source_id(draft)
+    text = read_text(text_file)
+    with opened_store(get_settings()) as store:
+        index = index_from_store(store)
+        lexicon = lexicon_from_store(store, index)
+    reading = read_mentions(text, lexicon)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(reading.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_tables(reading)
+    if draft is not None:
+        # The facts file's name is the source id (`kg ingest` reads it so); the text goes to seeds/<id>.
+        text_path = f"seeds/{source_id}{text_file.suffix or '.txt'}"
+        write_draft(draft, source_id, text_path, reading, set(index.ids))
+        message = (
+            f"Draft written to {draft}: fill title and date, review every item marked 'review: unreviewed' "
+            "(then delete the marker), and write the facts."
+        )
+        if output is OutputFormat.json:
+            typer.echo(message, err=True)
+        else:
+            console.print(message)
+
+
+def _draft_source_id(draft: Path | None) -> str:
+    if draft is None:
+        return ""
+    if draft.suffix not in (".yaml", ".yml") or not draft.stem:
+        raise InputError("the draft is a YAML file named after the source id, e.g. 900_report.yaml")
+    return draft.stem
+
+
+def _table(*columns: str) -> Table:
+    """A table whose cells wrap (fold) rather than being cut with an ellipsis."""
+    table = Table()
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _print_tables(reading: Reading) -> None:
+    mentions = _table("start", "end", "text", "entity", "name", "lang", "kind", "note")
+    for mention in reading.mentions:
+        for number, candidate in enumerate(mention.grouped()):
+            first = number == 0
+            mentions.add_row(
+                str(mention.start) if first else "",
+                str(mention.end) if first else "",
+                mention.text if first else "",
+                candidate["id"],
+                candidate["name"],
+                candidate["language"],
+                candidate["kind"],
+                mention.note if first else "",
+            )
+    console.print(mentions)
+    ambiguous = sum(1 for mention in reading.mentions if mention.ambiguous)
+    console.print(f"{len(reading.mentions)} mentions, {ambiguous} with several candidate entities")
+    proposals = _table("start", "end", "text", "kind", "proposed id", "type", "affiliation", "nearest known")
+    for proposal in reading.proposals:
+        nearest = ", ".join(entity for entity, _ in proposal.suggestions)
+        proposals.add_row(
+            str(proposal.start),
+            str(proposal.end),
+            proposal.text,
+            proposal.kind,
+            proposal.slug,
+            proposal.type,
+            proposal.affiliation,
+            nearest,
+        )
+    if reading.proposals:
+        console.print(proposals)
+    console.print(f"{len(reading.proposals)} proposed entities (unnamed sources, bodies, unknown names)")
+    statements = _table("start", "subject", "relation", "object", "cue", "by")
+    for statement in reading.statements:
+        statements.add_row(
+            str(statement.quote_start),
+            statement.subject.entities[0],
+            statement.relation,
+            statement.object.entities[0],
+            statement.cue,
+            statement.speaker.slug if statement.speaker else "",
+        )
+    if reading.statements:
+        console.print(statements)
+    console.print(f"{len(reading.statements)} candidate statements")
