@@ -9,6 +9,7 @@ empty. The compiler refuses the file until the analyst has checked each item and
 import re
 import unicodedata
 from pathlib import Path
+
 import yaml
 
 from kg.mentions import Proposal, Reading, StatementProposal
@@ -94,7 +95,9 @@ def _entity_lines(proposal: Proposal, language: str) -> list[str]:
     lines = [
         f"  {proposal.slug}:   # {where}",
         f"    {MARKER}",
-        f"    type: [{proposal.type}]" if proposal.type else "    type: []   # analyst: Person, ArmedGroup, State, ...",
+        f"    type: [{proposal.type}]"
+        if proposal.type
+        else "    type: []   # analyst: Person, ArmedGroup, State, ...",
         "    label:",
         f"      {label_language}: {_dump(proposal.label)}",
     ]
@@ -124,7 +127,9 @@ def _statement_lines(statements: list[StatementProposal], taken: set[str]) -> li
             f'    stance: ""   # {STANCE_HINT}',
         ]
         if statement.speaker is not None:
-            lines.append(f"    by: {statement.speaker.slug}   # {_dump(statement.speaker.text)}, in the sentence")
+            lines.append(
+                f"    by: {statement.speaker.slug}   # {_dump(statement.speaker.text)}, in the sentence"
+            )
         lines.append(f"    quote: {_dump(statement.quote)}")
     return lines
 
@@ -149,4 +154,3 @@ def _dump(value: str) -> str:
 def write_draft(path: Path, source_id: str, text_file: str, reading: Reading, taken: set[str]) -> None:
     """Write the draft facts file (see `draft_document`)."""
     path.write_text(draft_document(source_id, text_file, reading, taken), encoding="utf-8")
-

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from kg.authoring import SLUG
 from kg.index import Index
 from kg.name_index import Name, names_of
-from kg.authoring import SLUG
 from kg.store import Store
 from kg.vocab import KG, RES, RT, SKOS
 
@@ -42,8 +42,12 @@ class Lexicon:
     persons: set[str] = field(default_factory=set)
     offices: set[str] = field(default_factory=set)
     holders: dict[str, list[str]] = field(default_factory=dict)  # office -> the persons holding it
-    relation_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # type -> language -> words
-    demonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # entity -> language -> adjectives
+    relation_labels: dict[str, dict[str, list[str]]] = field(
+        default_factory=dict
+    )  # type -> language -> words
+    demonyms: dict[str, dict[str, list[str]]] = field(
+        default_factory=dict
+    )  # entity -> language -> adjectives
     bodies: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> body phrase -> type
     descriptors: dict[str, DescriptorWords] = field(default_factory=dict)
     not_names: frozenset[str] = frozenset()

@@ -312,7 +312,9 @@ def _bodies(
     ends = {word.end: number for number, word in enumerate(found_words)}
     proposals, mentions = [], []
     for (start, end), names in sorted(adjectives.spans(text).items()):
-        demonyms = [name for name in names if name.kind == "adjectival" and _capitalised(name, text[start:end])]
+        demonyms = [
+            name for name in names if name.kind == "adjectival" and _capitalised(name, text[start:end])
+        ]
         if not demonyms or any(taken[start:end]):
             continue
         entity, language = demonyms[0].entity, demonyms[0].language
@@ -330,11 +332,15 @@ def _bodies(
         label = f"{phrase[0].upper()}{phrase[1:]} of {lexicon.label(entity)}"
         slug = _unique_slug(label, lexicon.taken)
         proposals.append(
-            Proposal("body", body_start, body_end, text[body_start:body_end], slug, label, phrases[phrase], entity)
+            Proposal(
+                "body", body_start, body_end, text[body_start:body_end], slug, label, phrases[phrase], entity
+            )
         )
         mention_name = Name(entity, text[start:end], language, "adjectival")
         mentions.append(
-            Mention(body_start, body_end, text[body_start:body_end], (mention_name,), f"proposed entity {slug}")
+            Mention(
+                body_start, body_end, text[body_start:body_end], (mention_name,), f"proposed entity {slug}"
+            )
         )
     return proposals, mentions
 
@@ -377,13 +383,19 @@ def _with_holders(mention: Mention, lexicon: Lexicon) -> Mention:
         return mention
     extra = tuple(Name(holder, lexicon.label(holder), "en", "role") for holder in dict.fromkeys(holders))
     return Mention(
-        mention.start, mention.end, mention.text, extra + mention.candidates, f"holder of {', '.join(offices)}"
+        mention.start,
+        mention.end,
+        mention.text,
+        extra + mention.candidates,
+        f"holder of {', '.join(offices)}",
     )
 
 
 def _role_names(lexicon: Lexicon) -> list[tuple[Name, str]]:
     """Names of offices as roles ("the president", "the Turkish president"), each with its country, if named."""
-    places = {normalise(name.text): name.entity for name in lexicon.names if name.entity not in lexicon.offices}
+    places = {
+        normalise(name.text): name.entity for name in lexicon.names if name.entity not in lexicon.offices
+    }
     demonyms = {
         normalise(word): entity
         for entity, by_language in lexicon.demonyms.items()
@@ -409,7 +421,11 @@ def _role_names(lexicon: Lexicon) -> list[tuple[Name, str]]:
         for article in ROLE_ARTICLES[name.language]:
             roles.append((Name(name.entity, f"{article} {role}", name.language, "role"), ""))
             for adjective in lexicon.demonyms.get(country or "", {}).get(name.language, []):
-                phrase = f"{article} {adjective} {role}" if name.language == "en" else f"{article} {role} {adjective}"
+                phrase = (
+                    f"{article} {adjective} {role}"
+                    if name.language == "en"
+                    else f"{article} {role} {adjective}"
+                )
                 roles.append((Name(name.entity, phrase, name.language, "role"), country or ""))
                 if name.language == "en":  # "Syrian President Bashar al-Assad"
                     roles.append((Name(name.entity, f"{adjective} {role}", "en", "role"), country or ""))
@@ -435,8 +451,12 @@ def _roles(text: str, lexicon: Lexicon, full: list[Mention], taken: list[bool]) 
             candidates = (Name(chosen[0], lexicon.label(chosen[0]), names[0].language, "role"),)
         else:
             note = "ambiguous role: " + ("no holder named before" if holders else "no known holder")
-            candidates = tuple(Name(holder, lexicon.label(holder), "en", "role") for holder in dict.fromkeys(holders))
-            candidates = candidates or tuple(Name(office, lexicon.label(office), "en", "role") for office in offices)
+            candidates = tuple(
+                Name(holder, lexicon.label(holder), "en", "role") for holder in dict.fromkeys(holders)
+            )
+            candidates = candidates or tuple(
+                Name(office, lexicon.label(office), "en", "role") for office in offices
+            )
         found.append(Mention(start, end, text[start:end], candidates, note))
     return found
 
@@ -470,7 +490,9 @@ def _surnames(text: str, lexicon: Lexicon, full: list[Mention], taken: list[bool
             note = "surname, after the full name"
         else:
             candidates = tuple(Name(person, lexicon.label(person), "", "surname") for person in people)
-            note = "ambiguous surname: " + ("several persons named earlier" if earlier else "no full name earlier")
+            note = "ambiguous surname: " + (
+                "several persons named earlier" if earlier else "no full name earlier"
+            )
         found.append(Mention(start, end, text[start:end], candidates, note))
     return found
 
@@ -522,7 +544,9 @@ def _descriptor_span(
     last = noun
     if language == "fr":
         while last + 1 < len(tokens) and last - noun < 3 and _adjacent(text, tokens[last], tokens[last + 1]):
-            if tokens[last + 1].group().casefold() not in vocabulary.modifiers | _french_adjectives(mentions, text):
+            if tokens[last + 1].group().casefold() not in vocabulary.modifiers | _french_adjectives(
+                mentions, text
+            ):
                 break
             last, described = last + 1, True
     determiner = first > 0 and _adjacent(text, tokens[first - 1], tokens[first])
@@ -564,7 +588,9 @@ def _unnamed_source(
     affiliation = inside[0].entities[0] if inside else ""
     label = f"{core[0].upper()}{core[1:]} (unnamed)"
     slug = _unique_slug(f"unnamed {core}", lexicon.taken)
-    return Proposal("unnamed source", start, end, phrase, slug, " ".join(label.split()), "UnnamedSource", affiliation)
+    return Proposal(
+        "unnamed source", start, end, phrase, slug, " ".join(label.split()), "UnnamedSource", affiliation
+    )
 
 
 # ---------------------------------------------------------------- unknown names
@@ -606,7 +632,9 @@ def _capitalised_runs(text: str, taken: list[bool]) -> list[list[re.Match[str]]]
         word = token.group()
         capital = word[:1].isupper() or bool(re.match(r"^(?:al|el)[-‐][A-Z]", word))
         free = not any(taken[token.start() : token.end()])
-        joins = current and _adjacent(text, current[-1], token) and text[current[-1].end() : token.start()] == " "
+        joins = (
+            current and _adjacent(text, current[-1], token) and text[current[-1].end() : token.start()] == " "
+        )
         if free and (capital or (word.casefold() in CONNECTORS and current)) and (joins or capital):
             if not joins:
                 runs.append(current)
@@ -704,7 +732,9 @@ def _as_proposed(mention: Mention, bodies: dict[int, Proposal]) -> Mention:
     body = bodies.get(mention.start)
     if body is None or body.end != mention.end:
         return mention
-    return Mention(mention.start, mention.end, mention.text, (Name(body.slug, body.label, "", "label"),), mention.note)
+    return Mention(
+        mention.start, mention.end, mention.text, (Name(body.slug, body.label, "", "label"),), mention.note
+    )
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -105,7 +105,9 @@ def test_cli_prints_the_table_and_writes_a_draft_the_compiler_accepts(
     assert (doc["source"]["title"], doc["source"]["date"], doc["source"]["language"]) == ("", "", "en")
     assert doc["events"] == [] and doc["quantities"] == []
     # Proposed statements quote their sentence exactly and wait for review, stance empty.
-    assert doc["statements"] and all(s["review"] == "unreviewed" and s["stance"] == "" for s in doc["statements"])
+    assert doc["statements"] and all(
+        s["review"] == "unreviewed" and s["stance"] == "" for s in doc["statements"]
+    )
     damascus = next(m for m in doc["mentions"] if m["text"] == "Damascus")
     assert {c["id"] for c in damascus["candidates"]} == {"assad-regime", "damascus"}
     text = text_file.read_text(encoding="utf-8")
@@ -140,7 +142,7 @@ def _compiler(settings: Settings) -> Compiler:
 
 PARAGRAPH = (
     "SYNTHETIC TEST TEXT. Syrian President Bashar al-Assad met his generals. Assad said the army would hold.\n"
-    "Russia backs the Assad regime, the report said. \"We will stay,\" a Kremlin source said.\n"
+    'Russia backs the Assad regime, the report said. "We will stay," a Kremlin source said.\n'
     "The Russian foreign ministry called for calm, while two Iraqi security officials and a source close to\n"
     "Hezbollah said that Abu Mohammed had left. The Turkish president met Hakan Fidane."
 )
@@ -203,7 +205,9 @@ def test_a_state_body_named_by_its_adjective_is_proposed_and_matched_to_the_stat
     assert (mention.entities, mention.kind) == (["russia"], "adjectival")
 
 
-def test_unknown_capitalised_names_are_listed_with_offsets_and_the_nearest_known_names(reading: Reading) -> None:
+def test_unknown_capitalised_names_are_listed_with_offsets_and_the_nearest_known_names(
+    reading: Reading,
+) -> None:
     unknown = {p.text: p for p in reading.of_kind("unknown name")}
     assert "Abu Mohammed" in unknown and "Hakan Fidane" in unknown
     abu = unknown["Abu Mohammed"]
@@ -244,7 +248,9 @@ def test_french_text_uses_the_french_labels_of_relation_types_and_roles(store: E
 
 # ------------------------------------------------------------------------------------------ the CLI and review
 
-REVIEWED_TEXT = "Russia backs the Assad regime, the report said.\nMoscow is an ally of the Syrian government.\n"
+REVIEWED_TEXT = (
+    "Russia backs the Assad regime, the report said.\nMoscow is an ally of the Syrian government.\n"
+)
 
 
 def test_json_output_and_tables_that_never_cut_ids(project_copy: Path, tmp_path: Path) -> None:
@@ -283,7 +289,9 @@ def _column(output: str, header: str) -> list[str]:
     return cells
 
 
-def test_ingest_refuses_unreviewed_items_then_accepts_them_reviewed(project_copy: Path, tmp_path: Path) -> None:
+def test_ingest_refuses_unreviewed_items_then_accepts_them_reviewed(
+    project_copy: Path, tmp_path: Path
+) -> None:
     assert runner.invoke(app, ["build"]).exit_code == 0
     text_file = tmp_path / "report.txt"
     text_file.write_text(REVIEWED_TEXT, encoding="utf-8")
@@ -296,7 +304,9 @@ def test_ingest_refuses_unreviewed_items_then_accepts_them_reviewed(project_copy
     )
     draft.write_text(filled, encoding="utf-8")
     lines = filled.splitlines()
-    marked = [number + 1 for number, line in enumerate(lines) if line.strip().startswith("review: unreviewed")]
+    marked = [
+        number + 1 for number, line in enumerate(lines) if line.strip().startswith("review: unreviewed")
+    ]
     assert len(marked) == 2  # the two candidate statements (the text names no new entity)
 
     refused = runner.invoke(app, ["ingest", str(draft), str(text_file)])

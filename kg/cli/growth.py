@@ -4,13 +4,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from kg.cli.common import opened_store, print_ingest_report, reports_errors
 from kg.cli.mentions import mentions_command
-from kg.errors import InputError
-from kg.importers import import_export, read_text
-from kg.ingest import index_from_store
+from kg.importers import import_export
 from kg.settings import get_settings
 
 SOURCE_ID_OPTION = typer.Option("--id", help="Id of the new source (file name of seeds/<id>.csv).")

@@ -2,7 +2,7 @@
 the candidate statements, as tables that never cut an id or as JSON; optionally a draft facts file."""
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,11 +14,12 @@ from kg.errors import InputError
 from kg.importers import read_text
 from kg.ingest import index_from_store
 from kg.mention_draft import write_draft
-from kg.mentions import Reading, lexicon_from_store, read_text as read_mentions
+from kg.mentions import Reading, lexicon_from_store
+from kg.mentions import read_text as read_mentions
 from kg.settings import get_settings
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -28,7 +29,9 @@ def mentions_command(
     text_file: Annotated[Path, typer.Argument(help="A new source text (UTF-8).")],
     draft: Annotated[
         Path | None,
-        typer.Option("--draft", help="Write a draft facts file (YAML): mentions, proposed entities and statements."),
+        typer.Option(
+            "--draft", help="Write a draft facts file (YAML): mentions, proposed entities and statements."
+        ),
     ] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table (for people; ids are wrapped, never cut) or json.")
