@@ -71,16 +71,21 @@ def _draft_source_id(draft: Path | None) -> str:
     return draft.stem
 
 
-def _table(*columns: str) -> Table:
-    """A table whose cells wrap (fold) rather than being cut with an ellipsis."""
+def _table(*columns: str, whole: dict[str, list[str]] | None = None) -> Table:
+    """A table whose cells wrap (fold) rather than being cut; the `whole` columns (ids) are made wide enough for
+    their longest value, so that an id stays on one line and other columns wrap instead."""
     table = Table()
     for column in columns:
-        table.add_column(column, overflow="fold")
+        values = (whole or {}).get(column)
+        table.add_column(
+            column, overflow="fold", min_width=max(map(len, values), default=None) if values else None
+        )
     return table
 
 
 def _print_tables(reading: Reading) -> None:
-    mentions = _table("start", "end", "text", "entity", "name", "lang", "kind", "note")
+    ids = [candidate["id"] for mention in reading.mentions for candidate in mention.grouped()]
+    mentions = _table("start", "end", "text", "entity", "name", "lang", "kind", "note", whole={"entity": ids})
     for mention in reading.mentions:
         for number, candidate in enumerate(mention.grouped()):
             first = number == 0
@@ -97,7 +102,18 @@ def _print_tables(reading: Reading) -> None:
     console.print(mentions)
     ambiguous = sum(1 for mention in reading.mentions if mention.ambiguous)
     console.print(f"{len(reading.mentions)} mentions, {ambiguous} with several candidate entities")
-    proposals = _table("start", "end", "text", "kind", "proposed id", "type", "affiliation", "nearest known")
+    slugs = [proposal.slug for proposal in reading.proposals]
+    proposals = _table(
+        "start",
+        "end",
+        "text",
+        "kind",
+        "proposed id",
+        "type",
+        "affiliation",
+        "nearest known",
+        whole={"proposed id": slugs},
+    )
     for proposal in reading.proposals:
         nearest = ", ".join(entity for entity, _ in proposal.suggestions)
         proposals.add_row(
