@@ -1,4 +1,4 @@
-"""`kg import-acled`, `kg import-ucdp` and `kg mentions`: new sources from dataset exports and from texts."""
+"""`kg import-acled` and `kg import-ucdp`: new sources from dataset exports (`kg mentions`: cli/mentions.py)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,7 +6,6 @@ from typing import Annotated
 import typer
 
 from kg.cli.common import opened_store, print_ingest_report, reports_errors
-from kg.cli.mentions import mentions_command
 from kg.importers import import_export
 from kg.settings import get_settings
 
@@ -53,7 +52,6 @@ def import_ucdp_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `import-acled`, `import-ucdp` and `mentions` to the `kg` command line."""
+    """Add `import-acled` and `import-ucdp` to the `kg` command line."""
     app.command("import-acled")(import_acled_command)
     app.command("import-ucdp")(import_ucdp_command)
-    app.command("mentions")(mentions_command)

@@ -2,14 +2,13 @@
 the candidate statements, as tables that never cut an id or as JSON; optionally a draft facts file."""
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from kg.cli.common import console, opened_store, reports_errors
+from kg.cli.common import choices, console, opened_store, reports_errors
 from kg.errors import InputError
 from kg.importers import read_text
 from kg.ingest import index_from_store
@@ -18,10 +17,8 @@ from kg.mentions import Reading, lexicon_from_store
 from kg.mentions import read_text as read_mentions
 from kg.settings import get_settings
 
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
+OutputFormat = choices("OutputFormat", ("table", "json"))
+TABLE = OutputFormat("table")
 
 
 @reports_errors
@@ -35,7 +32,7 @@ def mentions_command(
     ] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table (for people; ids are wrapped, never cut) or json.")
-    ] = OutputFormat.table,
+    ] = TABLE,
 ) -> None:
     """List what a text names (known entities, surnames, roles, unnamed sources, unknown names) and propose
     statements; optionally draft its facts file."""
@@ -45,7 +42,7 @@ def mentions_command(
         index = index_from_store(store)
         lexicon = lexicon_from_store(store, index)
     reading = read_mentions(text, lexicon)
-    if output is OutputFormat.json:
+    if output == "json":
         typer.echo(json.dumps(reading.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_tables(reading)
@@ -57,7 +54,7 @@ def mentions_command(
             f"Draft written to {draft}: fill title and date, review every item marked 'review: unreviewed' "
             "(then delete the marker), and write the facts."
         )
-        if output is OutputFormat.json:
+        if output == "json":
             typer.echo(message, err=True)
         else:
             console.print(message)
@@ -142,3 +139,8 @@ def _print_tables(reading: Reading) -> None:
     if reading.statements:
         console.print(statements)
     console.print(f"{len(reading.statements)} candidate statements")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `mentions` to the `kg` command line."""
+    app.command("mentions")(mentions_command)
