@@ -596,13 +596,14 @@ def _unnamed_source(
 # ---------------------------------------------------------------- unknown names
 
 CONNECTORS = frozenset({"al", "el", "bin", "ibn", "ben", "abu", "of", "de", "du", "des", "la", "for"})
-SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$")
+SENTENCE_END = re.compile(r"(?:[.!?:;]|^)[\s\"“‘(«—-]*$")
 SUGGESTIONS = 3
 
 
 def _unknown_names(text: str, lexicon: Lexicon, known: NameIndex, taken: list[bool]) -> list[Proposal]:
     """Capitalised runs of words in no mention: candidate new entities, each with the nearest known names."""
-    lower_words = {match.group() for match in TOKEN.finditer(text) if match.group().islower()}
+    inner = {match.group() for match in TOKEN.finditer(text) if not _opens_sentence(text, match.start())}
+    forms = {normalise(entry.text): entry for entry in known}  # for spelling suggestions
     # Titles before a name ("President Bashar al-Assad") are the words of the offices' roles.
     titles = {word.capitalize() for name, _ in _role_names(lexicon) for word in name.text.split()[1:]}
     proposals = []
@@ -614,14 +615,19 @@ def _unknown_names(text: str, lexicon: Lexicon, known: NameIndex, taken: list[bo
         if not run:
             continue
         start, end = run[0].start(), run[-1].end()
-        initial = bool(SENTENCE_END.search(text[:start]))
         word = text[start:end]
-        if len(run) == 1 and (len(word) < 2 or (initial and word.casefold() in lower_words)):
+        # A lone capitalised word opening a sentence ("Shortly", "Faced") is a name only if the text also
+        # capitalises it inside a sentence.
+        if len(run) == 1 and (len(word) < 2 or (_opens_sentence(text, start) and word not in inner)):
             continue
         slug = _unique_slug(word, lexicon.taken)
-        suggestions = _suggestions(word, known)
+        suggestions = _suggestions(word, known, forms)
         proposals.append(Proposal("unknown name", start, end, word, slug, word, suggestions=suggestions))
     return proposals
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    return bool(SENTENCE_END.search(text[max(0, position - 200) : position]))
 
 
 def _capitalised_runs(text: str, taken: list[bool]) -> list[list[re.Match[str]]]:
@@ -647,7 +653,7 @@ def _capitalised_runs(text: str, taken: list[bool]) -> list[list[re.Match[str]]]
     return [run for run in runs if run]
 
 
-def _suggestions(name: str, known: NameIndex) -> tuple[tuple[str, str], ...]:
+def _suggestions(name: str, known: NameIndex, forms: dict[str, Name]) -> tuple[tuple[str, str], ...]:
     """The nearest known names: names holding its words, then names spelt alike."""
     found: dict[str, str] = {}
     for match in known.search(name, limit=SUGGESTIONS):
@@ -656,7 +662,6 @@ def _suggestions(name: str, known: NameIndex) -> tuple[tuple[str, str], ...]:
         if len(word) >= 4 and len(found) < SUGGESTIONS:
             for match in known.search(word, limit=SUGGESTIONS):
                 found.setdefault(match.entity, match.name.text)
-    forms = {normalise(entry.text): entry for entry in known}
     for form in difflib.get_close_matches(normalise(name), list(forms), n=SUGGESTIONS, cutoff=0.6):
         found.setdefault(forms[form].entity, forms[form].text)
     return tuple(list(found.items())[:SUGGESTIONS])
