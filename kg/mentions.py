@@ -329,7 +329,8 @@ def _bodies(
             continue
         body_start, body_end, phrase = span
         taken[body_start:body_end] = [True] * (body_end - body_start)
-        label = f"{phrase[0].upper()}{phrase[1:]} of {lexicon.label(entity)}"
+        link = "de" if language == "fr" else "of"
+        label = f"{phrase[0].upper()}{phrase[1:]} {link} {lexicon.label(entity, language)}"
         slug = _unique_slug(label, lexicon.taken)
         proposals.append(
             Proposal(
@@ -660,8 +661,9 @@ def _suggestions(name: str, known: NameIndex, forms: dict[str, Name]) -> tuple[t
         found.setdefault(match.entity, match.name.text)
     for word in sorted(normalise(name).split(), key=len, reverse=True):
         if len(word) >= 4 and len(found) < SUGGESTIONS:
-            for match in known.search(word, limit=SUGGESTIONS):
-                found.setdefault(match.entity, match.name.text)
+            for match in known.search(word):  # names holding the whole word, not a word starting with it
+                if f" {word} " in f" {normalise(match.name.text)} " and len(found) < SUGGESTIONS:
+                    found.setdefault(match.entity, match.name.text)
     for form in difflib.get_close_matches(normalise(name), list(forms), n=SUGGESTIONS, cutoff=0.6):
         found.setdefault(forms[form].entity, forms[form].text)
     return tuple(list(found.items())[:SUGGESTIONS])

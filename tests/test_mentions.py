@@ -230,7 +230,7 @@ def test_a_sentence_naming_two_actors_around_a_cue_word_gives_a_candidate_statem
 
 def test_french_text_uses_the_french_labels_of_relation_types_and_roles(store: EmbeddedStore) -> None:
     text = (
-        "Selon le rapport, la Russie soutient le régime syrien dans la guerre. Le président turc est dans la "
+        "Selon une source proche du Hezbollah, la Russie soutient le régime syrien dans la guerre. Le président turc est dans la "
         "ville, et les rebelles sont dans le pays pour la paix."
     )
     found = read_text(text, lexicon_from_store(store, index_from_store(store)))
@@ -241,6 +241,11 @@ def test_french_text_uses_the_french_labels_of_relation_types_and_roles(store: E
         "supports",
         ["assad-regime"],
         "soutient",
+    )
+    assert statement.speaker is not None  # the unnamed source of the sentence, as the proposed `by:`
+    assert (statement.speaker.text, statement.speaker.affiliation) == (
+        "une source proche du Hezbollah",
+        "hezbollah",
     )
     role = next(m for m in found.mentions if m.text == "Le président turc")
     assert role.resolved == "recep-tayyip-erdogan"
