@@ -604,7 +604,8 @@ SUGGESTIONS = 3
 def _unknown_names(text: str, lexicon: Lexicon, known: NameIndex, taken: list[bool]) -> list[Proposal]:
     """Capitalised runs of words in no mention: candidate new entities, each with the nearest known names."""
     inner = {match.group() for match in TOKEN.finditer(text) if not _opens_sentence(text, match.start())}
-    forms = {normalise(entry.text): entry for entry in known}  # for spelling suggestions
+    # For spelling suggestions; short forms (SNA, HTS) look like any short word.
+    forms = {form: entry for entry in known if len(form := normalise(entry.text)) >= CASE_SENSITIVE_BELOW}
     # Titles before a name ("President Bashar al-Assad") are the words of the offices' roles.
     titles = {word.capitalize() for name, _ in _role_names(lexicon) for word in name.text.split()[1:]}
     proposals = []
