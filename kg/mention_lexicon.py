@@ -6,8 +6,9 @@ Everything is read once per command; `kg.mentions` does the reading of the text.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,17 @@ class Lexicon:
     not_names: frozenset[str] = frozenset()
     taken: set[str] = field(default_factory=set)  # ids in use (new ids must differ)
 
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for name in self.names:
+            if name.kind == "label":
+                labels[name.entity][name.language] = name.text
+        return labels
+
     def label(self, entity: str, language: str = "en") -> str:
         """The entity's label in `language` (else English, else its id)."""
-        labels = {n.language: n.text for n in self.names if n.entity == entity and n.kind == "label"}
+        labels = self._labels.get(entity, {})
         return labels.get(language) or labels.get("en") or entity
 
 
@@ -68,10 +77,10 @@ def cue_data(path: Path = CUES_FILE) -> dict[str, Any]:
 def lexicon_from_names(
     names: list[Name],
     *,
-    persons: set[str] = frozenset(),  # type: ignore[assignment]
+    persons: Iterable[str] = (),
     holders: dict[str, list[str]] | None = None,
     relation_labels: dict[str, dict[str, list[str]]] | None = None,
-    taken: set[str] = frozenset(),  # type: ignore[assignment]
+    taken: Iterable[str] = (),
     cues: dict[str, Any] | None = None,
 ) -> Lexicon:
     """A lexicon of these names and facts, with the word lists of the cues file (entities not named are dropped)."""
