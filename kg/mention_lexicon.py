@@ -18,7 +18,7 @@ from kg.authoring import SLUG
 from kg.index import Index
 from kg.name_index import Name, names_of
 from kg.store import Store
-from kg.vocab import KG, RES, RT, SKOS
+from kg.vocab import DECLARED_RELATION_TYPE, KG, RES, RT, SKOS
 
 CUES_FILE = Path(__file__).parent / "data" / "mention_cues.yaml"
 MENTIONED_KINDS = ("label", "alias", "metonym")
@@ -184,4 +184,7 @@ def _pairs(store: Store, query: str) -> list[tuple[str, str]]:
 
 def _local(value: str) -> str:
     """An entity's or relation type's id from its IRI (other values as they are)."""
-    return value.rsplit("/", 1)[-1] if value.startswith("https://w3id.org/syria-kg/") else value
+    for namespace in (str(RES), str(RT), str(DECLARED_RELATION_TYPE)):
+        if value.startswith(namespace):
+            return value.removeprefix(namespace)
+    return value
