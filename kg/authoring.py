@@ -189,6 +189,7 @@ class Compiler:
         """Compile every authored file under `facts_dir`: the shared entities, then each source in order."""
         entities_path = facts_dir / "entities.yaml"
         entities_doc = self._document(entities_path, "entities")
+        refuse_unreviewed(entities_doc, str(self._rel(entities_path)))
         data = CompiledData()
         self._register_entities(entities_path, entities_doc)
         entities = entities_doc.get("entities") or {}

@@ -9,13 +9,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kg.authoring import CompiledData, Compiler, Vocabulary
+from kg.authoring import CompiledData, Compiler, Vocabulary, load_yaml
 from kg.build import load_ontology
 from kg.cli import app
 from kg.cli.common import console
 from kg.errors import InputError
 from kg.ingest import index_from_store
 from kg.mentions import Mention, Name, Reading, find_mentions, lexicon_from_store, names_from_store, read_text
+from kg.review import refuse_unreviewed
 from kg.settings import PROJECT_DIR, Settings, get_settings
 from kg.store import EmbeddedStore
 
@@ -327,3 +328,26 @@ def test_ingest_refuses_unreviewed_items_then_accepts_them_reviewed(
     accepted = runner.invoke(app, ["ingest", str(draft), str(text_file)])
     assert accepted.exit_code == 0, accepted.output
     assert "statements 1" in " ".join(accepted.output.split()) or "corroborations" in accepted.output
+
+
+def test_every_marked_item_is_listed_with_its_line_and_id(tmp_path: Path) -> None:
+    facts = tmp_path / "921_marked.yaml"
+    facts.write_text(
+        "source: {id: 921_marked}\n"
+        "entities:\n"
+        "  unnamed-kremlin-source:\n"
+        "    review: unreviewed\n"
+        "    type: [UnnamedSource]\n"
+        "statements:\n"
+        "  - id: russia-supports-assad-regime\n"
+        "    review: unreviewed\n"
+        "  - id: reviewed-already\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as refused:
+        refuse_unreviewed(load_yaml(facts), "921_marked.yaml")
+    assert str(refused.value).splitlines()[1:3] == [
+        "  921_marked.yaml:4: entity 'unnamed-kremlin-source'",
+        "  921_marked.yaml:7: statement 'russia-supports-assad-regime'",
+    ]
+    assert refused.value.line == 4
