@@ -32,6 +32,7 @@ from kg.identity import (
 from kg.index import Definition, Index, KnownStatement, normalise
 from kg.quotes import find_all, locate
 from kg.relation_types import compile_relation_types, register_relation_types, relation_type_iri
+from kg.review import refuse_unreviewed
 from kg.temporal import LINE_KEY, add_time, parse_date
 from kg.vocab import (
     DCTERMS,
@@ -189,6 +190,7 @@ class Compiler:
         """Compile every authored file under `facts_dir`: the shared entities, then each source in order."""
         entities_path = facts_dir / "entities.yaml"
         entities_doc = self._document(entities_path, "entities")
+        refuse_unreviewed(entities_doc, str(self._rel(entities_path)))
         data = CompiledData()
         self._register_entities(entities_path, entities_doc)
         entities = entities_doc.get("entities") or {}
@@ -214,6 +216,7 @@ class Compiler:
         before it copies anything).
         """
         doc = self._document(path, "source")
+        refuse_unreviewed(doc, str(self._rel(path)))  # items `kg mentions` proposed and no analyst checked
         self.index.names_used.clear()
         self._register_entities(path, doc)
         self._register_source_ids(path, doc)

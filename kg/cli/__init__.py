@@ -6,10 +6,36 @@ console script; `python -m kg.cli` runs the same app (`__main__.py`).
 
 import typer
 
-from kg.cli import analytics, build, coverage, export, growth, ingest, linking, query, serve, stats, validate
+from kg.cli import (
+    analytics,
+    build,
+    coverage,
+    export,
+    growth,
+    ingest,
+    linking,
+    mentions,
+    query,
+    serve,
+    stats,
+    validate,
+)
 
 app = typer.Typer(help="Build, check, query and serve the Syrian war knowledge graph.", no_args_is_help=True)
 
 # In this order in `kg --help` and in README's table of commands.
-for commands in (build, validate, query, export, stats, ingest, serve, analytics, coverage, growth, linking):
+for commands in (
+    build,
+    validate,
+    query,
+    export,
+    stats,
+    ingest,
+    serve,
+    analytics,
+    coverage,
+    growth,
+    mentions,
+    linking,
+):
     commands.register(app)

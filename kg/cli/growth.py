@@ -1,16 +1,12 @@
-"""`kg import-acled`, `kg import-ucdp` and `kg mentions`: new sources from dataset exports and from texts."""
+"""`kg import-acled` and `kg import-ucdp`: new sources from dataset exports (`kg mentions`: cli/mentions.py)."""
 
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from kg.cli.common import console, opened_store, print_ingest_report, reports_errors
-from kg.errors import InputError
-from kg.importers import import_export, read_text
-from kg.ingest import index_from_store
-from kg.mentions import find_mentions, names_from_store, write_draft
+from kg.cli.common import opened_store, print_ingest_report, reports_errors
+from kg.importers import import_export
 from kg.settings import get_settings
 
 SOURCE_ID_OPTION = typer.Option("--id", help="Id of the new source (file name of seeds/<id>.csv).")
@@ -55,47 +51,7 @@ def import_ucdp_command(
     run_import("ucdp", csv_file, source_id, title, date, url)
 
 
-@reports_errors
-def mentions_command(
-    text_file: Annotated[Path, typer.Argument(help="A new source text (UTF-8).")],
-    draft: Annotated[
-        Path | None, typer.Option("--draft", help="Write a draft facts file (YAML) listing the mentions.")
-    ] = None,
-) -> None:
-    """List the known entities a text names (labels, aliases, metonyms) and optionally draft its facts file."""
-    text = read_text(text_file)
-    with opened_store(get_settings()) as store:
-        index = index_from_store(store)
-        names = names_from_store(store, index)
-    mentions = find_mentions(text, names)
-    table = Table("start", "end", "text", "entity", "name", "lang", "kind")
-    for mention in mentions:
-        for number, candidate in enumerate(mention.grouped()):
-            first = number == 0
-            table.add_row(
-                str(mention.start) if first else "",
-                str(mention.end) if first else "",
-                mention.text if first else "",
-                candidate["id"],
-                candidate["name"],
-                candidate["language"],
-                candidate["kind"],
-            )
-    console.print(table)
-    ambiguous = sum(1 for mention in mentions if len(mention.entities) > 1)
-    console.print(f"{len(mentions)} mentions, {ambiguous} with several candidate entities")
-    if draft is not None:
-        # The facts file's name is the source id (`kg ingest` reads it so); the text goes to seeds/<id>.
-        source_id = draft.stem
-        if draft.suffix not in (".yaml", ".yml") or not source_id:
-            raise InputError("the draft is a YAML file named after the source id, e.g. 900_report.yaml")
-        text_path = f"seeds/{source_id}{text_file.suffix or '.txt'}"
-        write_draft(draft, source_id, text_path, text, mentions, set(index.ids))
-        console.print(f"Draft written to {draft}: fill title and date, then write the facts.")
-
-
 def register(app: typer.Typer) -> None:
-    """Add `import-acled`, `import-ucdp` and `mentions` to the `kg` command line."""
+    """Add `import-acled` and `import-ucdp` to the `kg` command line."""
     app.command("import-acled")(import_acled_command)
     app.command("import-ucdp")(import_ucdp_command)
-    app.command("mentions")(mentions_command)
