@@ -401,7 +401,7 @@ class Compiler:
             raise InputError(f"'{what}' is missing: give an id or a name", **where)
         if not isinstance(value, str):
             raise InputError(
-                f"'{what}' must be one id or name, found a {_kind_of(value)}: {value!r}", **where
+                f"'{what}' must be one id or name, found a {_kind_of(value)}: {_shown(value)}", **where
             )
         if value in self.index.replaced_by:  # a merged id names its replacement
             value = self.index.replaced_by[value]
@@ -425,18 +425,20 @@ class Compiler:
             raise InputError(
                 f"'{value}' in '{what}' is ambiguous; write one of these ids: {candidates}", **where
             )
-        raise InputError(
-            f"unknown {' or '.join(allowed)} '{value}' in '{what}'{self._nearest_names(value, allowed)}",
-            **where,
-        )
+        hint = self._nearest_names(value, allowed)
+        if value in self.vocabulary.relation_types:
+            hint = f"; '{value}' is a relation type: are '{what}' and 'relation' swapped?"
+        raise InputError(f"unknown {' or '.join(allowed)} '{value}' in '{what}'{hint}", **where)
 
     def _nearest_names(self, value: str, allowed: tuple[str, ...]) -> str:
         """The closest ids, and the ids of the closest names (labels, aliases, metonyms), as a hint."""
         candidates = [slug for slug, d in self.index.ids.items() if d.kind in allowed]
         hints = difflib.get_close_matches(value, candidates, n=3)
-        by_name = difflib.get_close_matches(normalise(value), list(self.index.names), n=3)
-        for name in by_name:
-            for slug in sorted(self.index.names[name]):
+        slugs_by_form: dict[str, set[str]] = {}
+        for name in self.index.names:
+            slugs_by_form.setdefault(normalise(name.text), set()).add(name.entity)
+        for form in difflib.get_close_matches(normalise(value), list(slugs_by_form), n=3):
+            for slug in sorted(slugs_by_form[form]):
                 if slug not in hints and self.index.ids.get(slug, Definition("", "")).kind in allowed:
                     hints.append(slug)
         return f"; did you mean {', '.join(hints[:4])}?" if hints else ""
@@ -569,7 +571,9 @@ class Compiler:
         )
         for section, compile_entry, counter in sections:
             for entry in self._entries(doc, section, file):
-                done = self._attempt((file, entry.get(LINE_KEY)), entry.get("id"), compile_entry, context, entry)
+                done = self._attempt(
+                    (file, entry.get(LINE_KEY)), entry.get("id"), compile_entry, context, entry
+                )
                 if counter and done is not FAILED:
                     setattr(context.summary, counter, getattr(context.summary, counter) + 1)
         pairs = doc.get("contradictions") or []
@@ -659,8 +663,11 @@ class Compiler:
         relation = entry.get("relation")
         if not isinstance(relation, str) or relation not in self.vocabulary.relation_types:
             hint = _close(str(relation), self.vocabulary.relation_types)
+            if isinstance(relation, str) and relation in self.index.ids:
+                kind = self.index.ids[relation].kind
+                hint = f"; '{relation}' is an {kind}: are 'relation' and 'subject' or 'object' swapped?"
             raise InputError(
-                f"statement '{entry['id']}': unknown relation type '{relation}'{hint}",
+                f"statement '{entry['id']}': unknown relation type '{_shown(relation)}'{hint}",
                 file=str(file),
                 line=entry.get(LINE_KEY),
             )
@@ -935,6 +942,17 @@ def _english(label: Any, slug: str) -> str:
     if isinstance(label, dict):
         return str(label.get("en") or slug)
     return str(label) if label else slug
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the analyst wrote it, without the line bookkeeping.
+
+    >>> _shown({"name": "Moscow", "__line__": 3})
+    "{'name': 'Moscow'}"
+    """
+    if isinstance(value, dict):
+        return repr(dict(_items(value)))
+    return str(value) if isinstance(value, str) else repr(value)
 
 
 def _kind_of(value: Any) -> str:

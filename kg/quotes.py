@@ -203,6 +203,8 @@ def nearest_passage(text: str, quote: str) -> Passage | None:
         return None
     ratio, start = best
     end = min(start + len(needle), len(haystack))
+    while end < len(haystack) and not haystack[end].isspace():  # to the end of its last word
+        end += 1
     first, last = normalised.span(start, end)
     passage = _WHITESPACE.sub(" ", text[first:last]).strip()
     return Passage(passage, first, last, text.count("\n", 0, first) + 1, round(ratio, 2))

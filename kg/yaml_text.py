@@ -83,7 +83,12 @@ def parse_yaml(text: str, file: str) -> Any:
         raise InputError(
             f"YAML syntax error: {_explain(error, text)}", file=file, line=mark.line + 1 if mark else None
         ) from error
-    except yaml.YAMLError as error:  # a reader error: a control character that YAML does not allow
+    except yaml.reader.ReaderError as error:  # a control character that YAML does not allow
+        line = text[: error.position].count("\n") + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"character U+{code:04X} is not allowed in YAML: remove it"
+        raise InputError(message, file=file, line=line) from error
+    except yaml.YAMLError as error:
         raise InputError(f"YAML cannot read this file: {error}", file=file) from error
     except RecursionError as error:
         raise InputError("YAML nested too deeply to be a facts file", file=file) from error
