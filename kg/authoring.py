@@ -102,6 +102,7 @@ KNOWN_KEYS = {
             "names",
             "relation_types",
             "contradictions",
+            "mentions",  # the names `kg mentions` found, left in its draft for the analyst; not compiled
         }
     ),
     "entities file": frozenset({"entities", "sides"}),
