@@ -202,12 +202,36 @@ def nearest_passage(text: str, quote: str) -> Passage | None:
     if best is None:
         return None
     ratio, start = best
-    end = min(start + len(needle), len(haystack))
-    while end < len(haystack) and not haystack[end].isspace():  # to the end of its last word
-        end += 1
+    end = _best_end(haystack, start, needle, matcher)
     first, last = normalised.span(start, end)
     passage = _WHITESPACE.sub(" ", text[first:last]).strip()
     return Passage(passage, first, last, text.count("\n", 0, first) + 1, round(ratio, 2))
+
+
+def _best_end(text: str, start: int, needle: str, matcher: difflib.SequenceMatcher) -> int:
+    """Where the passage starting at `start` best ends: the word end (within a third of the quote's length of
+    its own) whose passage is most like the quote, so that the passage shows whole words.
+
+    >>> matcher = difflib.SequenceMatcher(None, autojunk=False)
+    >>> matcher.set_seq2("backs the army")
+    >>> _best_end("supports the army today", 0, "backs the army", matcher)
+    17
+    """
+    low, high = start + len(needle) * 2 // 3, start + len(needle) * 4 // 3 + 1
+    ends = [m.start() for m in re.finditer(r"\s", text[: min(high, len(text))]) if m.start() >= low]
+    ends.append(min(high, len(text)) if high >= len(text) else _word_end(text, start + len(needle)))
+    best_end, best_ratio = ends[-1], -1.0
+    for end in sorted(set(ends)):
+        matcher.set_seq1(text[start:end])
+        if matcher.ratio() > best_ratio:
+            best_end, best_ratio = end, matcher.ratio()
+    return best_end
+
+
+def _word_end(text: str, end: int) -> int:
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return end
 
 
 def paragraph_around(text: str, start: int, end: int) -> tuple[str, int]:
