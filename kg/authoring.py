@@ -1,25 +1,26 @@
 """Compile the analyst-authored YAML of `kg/data/` (format: docs/authoring.md) to RDF.
 
-Every id, type, relation type and quote is checked; the first problem raises `InputError` naming the file and
-line, so a broken file never reaches the store.
+Every id, type, relation type, key and quote is checked, and every problem of a run is collected: the run ends
+with one `InputErrors` listing them all, each with its file, line, item id and a suggestion (the nearest known
+name, key or passage of the text), so a broken file never reaches the store and the analyst fixes everything
+in one pass. A quote that matched only after folding punctuation is a warning (`SourceSummary.warnings`).
 """
 
 import datetime as dt
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import attribution
 from kg.asof import span_in_graph
-from kg.errors import InputError
+from kg.errors import InputError, InputErrors
 from kg.identity import (
     compile_names,
     compile_replacements,
@@ -30,7 +31,7 @@ from kg.identity import (
     register_sides,
 )
 from kg.index import Definition, Index, KnownStatement, normalise
-from kg.quotes import find_all, locate
+from kg.quotes import QuoteMatch, find_all, locate, nearest_passage
 from kg.relation_types import compile_relation_types, register_relation_types, relation_type_iri
 from kg.review import refuse_unreviewed
 from kg.temporal import LINE_KEY, add_time, parse_date
@@ -50,6 +51,9 @@ from kg.vocab import (
     XSD,
     source_graph,
 )
+from kg.yaml_text import load_yaml, whole_number
+
+__all__ = ["CompiledData", "Compiler", "SourceSummary", "Vocabulary", "load_yaml", "source_text_file"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -72,24 +76,63 @@ QUALIFIERS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[LINE_KEY] = node.start_mark.line + 1
-        return mapping
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into an `InputError` with the line."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise InputError(f"YAML syntax error: {error.problem}", file=str(path), line=line) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read file: {error}", file=str(path)) from error
+# The keys each kind of mapping takes (docs/authoring.md); any other is refused with the nearest of these.
+ATTESTATION_KEYS = frozenset(
+    {
+        "id",
+        "stance",
+        "by",
+        "via",
+        "modality",
+        "condition",
+        "said_on",
+        "time",
+        "context",
+        "quote",
+        "occurrence",
+    }
+    | {"note"}
+)
+KNOWN_KEYS = {
+    "source file": frozenset(
+        {
+            "source",
+            "entities",
+            "statements",
+            "events",
+            "quantities",
+            "names",
+            "relation_types",
+            "contradictions",
+            "mentions",  # the names `kg mentions` found, left in its draft for the analyst; not compiled
+        }
+    ),
+    "entities file": frozenset({"entities", "sides"}),
+    "source": frozenset(
+        {
+            "id",
+            "title",
+            "date",
+            "language",
+            "author",
+            "publisher",
+            "url",
+            "text",
+            "licence",
+            "retrieved",
+            "part",
+        }
+    ),
+    "entity": frozenset(
+        {"type", "label", "aliases", "metonyms", "description", "affiliation", "replaces", "post_in"}
+    ),
+    "statement": ATTESTATION_KEYS | {"subject", "subject_as", "relation", "object", "object_as", "closes"},
+    "event": ATTESTATION_KEYS | {"type", "label", "place", "agents", "participants", "targets", "part_of"},
+    "quantity": ATTESTATION_KEYS
+    | {"kind", "unit", "qualifier", "value", "amount", "lower", "upper", "of", "part_of"},
+}
+FAILED: Any = object()  # what `Compiler._attempt` returns for a step whose problem it recorded
+QUOTE_SUGGESTION_RATIO = 0.5  # below this, the nearest passage is no help
 
 
 @dataclass(frozen=True)
@@ -174,6 +217,7 @@ class SourceSummary:
     contradictions: int = 0
     events: int = 0
     quantities: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 class Compiler:
@@ -183,24 +227,80 @@ class Compiler:
         self.vocabulary = vocabulary
         self.project_dir = project_dir
         self.index = index if index is not None else Index()
+        self.problems: list[InputError] = []
+        self._skipped: set[int] = set()  # entries whose id could not be defined: not compiled further
+
+    # ---------------------------------------------------------------- collecting problems
+
+    def _problem(self, error: InputError, item: Any = None) -> None:
+        self.problems.append(error.about(item if isinstance(item, str) else None))
+
+    def _attempt(
+        self, where: tuple[Any, int | None], item: Any, action: Callable[..., Any], *args: Any
+    ) -> Any:
+        """Run one step; a problem is recorded (with the item's id) and FAILED returned, so the run goes on.
+
+        A value of the wrong type that a step did not check for is reported as such, never as a traceback.
+        """
+        try:
+            return action(*args)
+        except InputErrors as many:
+            self.problems.extend(many.problems)
+        except InputError as error:
+            self._problem(error, item)
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as error:
+            detail = f"{type(error).__name__}: {error}"
+            message = f"a value here has the wrong type or form ({detail}); see docs/authoring.md"
+            self._problem(InputError(message, file=str(where[0]), line=where[1]), item)
+        return FAILED
+
+    def raise_problems(self) -> None:
+        """End the run with every problem recorded so far, if any."""
+        if self.problems:
+            problems, self.problems = self.problems, []
+            raise InputErrors(problems)
+
+    def _check_keys(self, mapping: dict[Any, Any], kind: str, file: Path, item: Any = None) -> None:
+        known = KNOWN_KEYS[kind]
+        for key in mapping:
+            if key == LINE_KEY or key in known:
+                continue
+            hint = _close(str(key), known) or f" (a {kind} takes: {', '.join(sorted(known))})"
+            where = {"file": str(file), "line": mapping.get(LINE_KEY)}
+            self._problem(InputError(f"unknown key '{key}' in a {kind}{hint}", **where), item)
 
     # ---------------------------------------------------------------- entry points
 
     def compile(self, facts_dir: Path) -> CompiledData:
-        """Compile every authored file under `facts_dir`: the shared entities, then each source in order."""
+        """Compile every authored file under `facts_dir`: the shared entities, then each source in order.
+
+        Every problem of every file is collected; `InputErrors` lists them all at the end.
+        """
         entities_path = facts_dir / "entities.yaml"
-        entities_doc = self._document(entities_path, "entities")
-        refuse_unreviewed(entities_doc, str(self._rel(entities_path)))
+        entities_doc = self._document(entities_path, "entities")  # without it, nothing else can be checked
+        file = self._rel(entities_path)
+        where = (file, None)
+        refuse_unreviewed(entities_doc, str(file))
         data = CompiledData()
-        self._register_entities(entities_path, entities_doc)
+        self._check_keys(entities_doc, "entities file", file)
+        self._attempt(where, None, self._register_entities, entities_path, entities_doc)
         entities = entities_doc.get("entities") or {}
-        register_replacements(self.index, entities, str(self._rel(entities_path)))
-        register_sides(self, entities_path, entities_doc)
-        self._compile_entities(entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
-        compile_replacements(data.graph(ENTITIES_GRAPH), entities)
-        compile_sides(self, entities_path, entities_doc, data.graph(ENTITIES_GRAPH))
+        self._attempt(where, None, register_replacements, self.index, entities, str(file))
+        self._attempt(where, None, register_sides, self, entities_path, entities_doc)
+        self._attempt(
+            where, None, self._compile_entities, entities_path, entities_doc, data.graph(ENTITIES_GRAPH)
+        )
+        self._attempt(where, None, compile_replacements, data.graph(ENTITIES_GRAPH), entities)
+        self._attempt(
+            where, None, compile_sides, self, entities_path, entities_doc, data.graph(ENTITIES_GRAPH)
+        )
         for path in sorted((facts_dir / "sources").glob("*.yaml")):
-            data.summaries.append(self.compile_source_file(path, data))
+            summary = self._attempt(
+                (self._rel(path), None), None, self._compile_source_file, path, data, None
+            )
+            if summary is not FAILED:
+                data.summaries.append(summary)
+        self.raise_problems()
         data.entity_slugs = {slug for slug, d in self.index.ids.items() if d.kind == "entity"}
         data.counts = {"entities": len(data.entity_slugs)}
         for name in ("statements", "corroborations", "contradictions", "events", "quantities"):
@@ -213,15 +313,24 @@ class Compiler:
         """Compile one source file into its named graph of `data` (the index learns what it defines).
 
         `text_path` reads the source text from elsewhere than its place in the project (an ingest compiles
-        before it copies anything).
+        before it copies anything). Every problem of the file is listed at once (`InputErrors`).
         """
+        summary = self._attempt(
+            (self._rel(path), None), None, self._compile_source_file, path, data, text_path
+        )
+        self.raise_problems()
+        return summary
+
+    def _compile_source_file(self, path: Path, data: CompiledData, text_path: Path | None) -> SourceSummary:
         doc = self._document(path, "source")
-        refuse_unreviewed(doc, str(self._rel(path)))  # items `kg mentions` proposed and no analyst checked
+        file = self._rel(path)
+        refuse_unreviewed(doc, str(file))  # items `kg mentions` proposed and no analyst checked
+        self._check_keys(doc, "source file", file)
         self.index.names_used.clear()
-        self._register_entities(path, doc)
+        self._attempt((file, None), None, self._register_entities, path, doc)
         self._register_source_ids(path, doc)
-        register_relation_types(self, path, doc)
-        register_names(self, path, doc)
+        self._attempt((file, None), None, register_relation_types, self, path, doc)
+        self._attempt((file, None), None, register_names, self, path, doc)
         return self._compile_source(path, doc, data, text_path)
 
     def _document(self, path: Path, top_key: str) -> dict[str, Any]:
@@ -229,7 +338,12 @@ class Compiler:
             raise InputError("file not found", file=str(self._rel(path)))
         doc = load_yaml(path)
         if not isinstance(doc, dict) or top_key not in doc:
-            raise InputError(f"expected a mapping with a '{top_key}' key", file=str(self._rel(path)), line=1)
+            what = "an empty file" if doc is None else f"a {_kind_of(doc)}"
+            raise InputError(
+                f"expected a mapping with a '{top_key}:' key (docs/authoring.md), found {what}",
+                file=str(self._rel(path)),
+                line=1,
+            )
         return doc
 
     def _rel(self, path: Path) -> Path:
@@ -257,17 +371,46 @@ class Compiler:
             raise InputError("'entities' must be a mapping of slug to entity", file=str(self._rel(path)))
         for slug, body in _items(entities):
             line = body.get(LINE_KEY) if isinstance(body, dict) else None
-            self._define(slug, "entity", path, line)
-            if isinstance(body, dict):
-                self.index.labels[slug] = _english(body.get("label"), slug)
-                self.index.add_names(slug, _names(body))
+            self._attempt((self._rel(path), line), slug, self._register_entity, path, slug, body, line)
+
+    def _register_entity(self, path: Path, slug: Any, body: Any, line: int | None) -> None:
+        self._define(slug, "entity", path, line)
+        if isinstance(body, dict):
+            self.index.labels[slug] = _english(body.get("label"), slug)
+            self.index.add_names(slug, _names(body))
 
     def _register_source_ids(self, path: Path, doc: dict[str, Any]) -> None:
+        file = self._rel(path)
         for section, kind in (("statements", "statement"), ("events", "event"), ("quantities", "quantity")):
-            for entry in _entries(doc, section, path, self._rel(path)):
-                self._define(entry.get("id"), kind, path, entry.get(LINE_KEY))
-                if kind == "event":
+            for entry in self._entries(doc, section, file):
+                line = entry.get(LINE_KEY)
+                if (
+                    self._attempt((file, line), None, self._define, entry.get("id"), kind, path, line)
+                    is FAILED
+                ):
+                    self._skipped.add(id(entry))
+                elif kind == "event":
                     self.index.labels[entry["id"]] = _english(entry.get("label"), entry["id"])
+
+    def _entries(self, doc: dict[str, Any], section: str, file: Path) -> list[dict[str, Any]]:
+        """The mappings of a list section; a section or an entry of the wrong shape is a problem, skipped."""
+        entries = doc.get(section) or []
+        if not isinstance(entries, list):
+            self._problem(
+                InputError(
+                    f"'{section}' must be a list of entries (- id: ...), found a {_kind_of(entries)}",
+                    file=str(file),
+                )
+            )
+            return []
+        kept = []
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                message = f"entry {number} of '{section}' must be a mapping (id: ..., ...), found a {_kind_of(entry)}"
+                self._problem(InputError(message, file=str(file)))
+            elif id(entry) not in self._skipped:
+                kept.append(entry)
+        return kept
 
     def _resolve(
         self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
@@ -275,9 +418,15 @@ class Compiler:
         """The id a reference names: an id itself, or a label, alias or metonym naming exactly one entity."""
         allowed = tuple(kinds)
         where = {"file": str(file), "line": line}
-        if isinstance(value, str) and value in self.index.replaced_by:  # a merged id names its replacement
+        if value is None:
+            raise InputError(f"'{what}' is missing: give an id or a name", **where)
+        if not isinstance(value, str):
+            raise InputError(
+                f"'{what}' must be one id or name, found a {_kind_of(value)}: {_shown(value)}", **where
+            )
+        if value in self.index.replaced_by:  # a merged id names its replacement
             value = self.index.replaced_by[value]
-        if isinstance(value, str) and value in self.index.ids:
+        if value in self.index.ids:
             kind = self.index.ids[value].kind
             if kind not in allowed:
                 raise InputError(
@@ -286,21 +435,34 @@ class Compiler:
             return value
         named = sorted(
             slug
-            for slug in self.index.names.get(normalise(str(value)), set())
+            for slug in self.index.names.get(normalise(value), set())
             if self.index.ids.get(slug, Definition("", "")).kind in allowed
         )
         if len(named) == 1:
-            self.index.note_name_used(str(value), named[0])  # a name a source attests: that source is needed
+            self.index.note_name_used(value, named[0])  # a name a source attests: that source is needed
             return named[0]
         if len(named) > 1:
             candidates = ", ".join(f"{slug} ({self.index.labels.get(slug, slug)})" for slug in named)
             raise InputError(
                 f"'{value}' in '{what}' is ambiguous; write one of these ids: {candidates}", **where
             )
+        hint = self._nearest_names(value, allowed)
+        if value in self.vocabulary.relation_types:
+            hint = f"; '{value}' is a relation type: are '{what}' and 'relation' swapped?"
+        raise InputError(f"unknown {' or '.join(allowed)} '{value}' in '{what}'{hint}", **where)
+
+    def _nearest_names(self, value: str, allowed: tuple[str, ...]) -> str:
+        """The closest ids, and the ids of the closest names (labels, aliases, metonyms), as a hint."""
         candidates = [slug for slug, d in self.index.ids.items() if d.kind in allowed]
-        hint = difflib.get_close_matches(str(value), candidates, n=3)
-        suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
-        raise InputError(f"unknown {' or '.join(allowed)} '{value}' in '{what}'{suggestion}", **where)
+        hints = difflib.get_close_matches(value, candidates, n=3)
+        slugs_by_form: dict[str, set[str]] = {}
+        for name in self.index.names:
+            slugs_by_form.setdefault(normalise(name.text), set()).add(name.entity)
+        for form in difflib.get_close_matches(normalise(value), list(slugs_by_form), n=3):
+            for slug in sorted(slugs_by_form[form]):
+                if slug not in hints and self.index.ids.get(slug, Definition("", "")).kind in allowed:
+                    hints.append(slug)
+        return f"; did you mean {', '.join(hints[:4])}?" if hints else ""
 
     def _ref(
         self, value: Any, what: str, file: Path, line: int | None, kinds: Iterable[str] = ("entity",)
@@ -312,36 +474,49 @@ class Compiler:
 
     def _compile_entities(self, path: Path, doc: dict[str, Any], graph: Graph) -> None:
         file = self._rel(path)
-        for slug, body in _items(doc.get("entities") or {}):
+        entities = doc.get("entities") or {}
+        if not isinstance(entities, dict):
+            return  # reported when the ids were registered
+        for slug, body in _items(entities):
             line = body.get(LINE_KEY) if isinstance(body, dict) else None
-            if not isinstance(body, dict):
-                raise InputError(f"entity '{slug}' must be a mapping", file=str(file), line=line)
-            node = RES[slug]
-            types = body.get("type")
-            for type_name in [types] if isinstance(types, str) else types or []:
-                if type_name not in self.vocabulary.classes:
-                    raise InputError(
-                        f"entity '{slug}': unknown type '{type_name}'{_close(type_name, self.vocabulary.classes)}",
-                        file=str(file),
-                        line=line,
-                    )
-                graph.add((node, RDF.type, KG[type_name]))
-            if not types:
-                raise InputError(f"entity '{slug}' has no type", file=str(file), line=line)
-            self._add_labels(graph, node, body.get("label"), slug, file, line)
-            for language, aliases in _items(body.get("aliases") or {}):
-                for alias in [aliases] if isinstance(aliases, str) else aliases:
-                    graph.add((node, SKOS.altLabel, Literal(str(alias), lang=language)))
-            for metonym in body.get("metonyms") or []:
-                graph.add((node, KG.metonym, Literal(str(metonym), lang="en")))
-            if body.get("description"):
-                graph.add((node, RDFS.comment, Literal(str(body["description"]), lang="en")))
-            if body.get("affiliation"):
-                graph.add(
-                    (node, KG.affiliatedWith, self._ref(body["affiliation"], "affiliation", file, line))
+            self._attempt((file, line), slug, self._compile_entity, file, slug, body, line, graph)
+
+    def _compile_entity(self, file: Path, slug: str, body: Any, line: int | None, graph: Graph) -> None:
+        if not isinstance(body, dict):
+            raise InputError(
+                f"entity '{slug}' must be a mapping (type: ..., label: ...)", file=str(file), line=line
+            )
+        self._check_keys(body, "entity", file, slug)
+        node = RES[slug]
+        types = body.get("type")
+        for type_name in [types] if isinstance(types, str) else types or []:
+            if type_name not in self.vocabulary.classes:
+                raise InputError(
+                    f"entity '{slug}': unknown type '{type_name}'{_close(str(type_name), self.vocabulary.classes)}",
+                    file=str(file),
+                    line=line,
                 )
-            if body.get("post_in"):  # an office's organisation or state, whom its holder acts for
-                graph.add((node, ORG.postIn, self._ref(body["post_in"], "post_in", file, line)))
+            graph.add((node, RDF.type, KG[type_name]))
+        if not types:
+            raise InputError(f"entity '{slug}' has no type", file=str(file), line=line)
+        self._add_labels(graph, node, body.get("label"), slug, file, line)
+        if not isinstance(body.get("aliases") or {}, dict):
+            raise InputError(
+                f"entity '{slug}': aliases are a mapping of language to names (aliases: {{en: [...]}})",
+                file=str(file),
+                line=line,
+            )
+        for language, aliases in _items(body.get("aliases") or {}):
+            for alias in [aliases] if isinstance(aliases, str) else aliases:
+                graph.add((node, SKOS.altLabel, Literal(str(alias), lang=language)))
+        for metonym in _as_list(body.get("metonyms")):
+            graph.add((node, KG.metonym, Literal(str(metonym), lang="en")))
+        if body.get("description"):
+            graph.add((node, RDFS.comment, Literal(str(body["description"]), lang="en")))
+        if body.get("affiliation"):
+            graph.add((node, KG.affiliatedWith, self._ref(body["affiliation"], "affiliation", file, line)))
+        if body.get("post_in"):  # an office's organisation or state, whom its holder acts for
+            graph.add((node, ORG.postIn, self._ref(body["post_in"], "post_in", file, line)))
 
     def _add_labels(
         self, graph: Graph, node: URIRef, label: Any, slug: str, file: Path, line: int | None
@@ -371,42 +546,65 @@ class Compiler:
         meta = doc["source"]
         line = meta.get(LINE_KEY) if isinstance(meta, dict) else None
         if not isinstance(meta, dict):
-            raise InputError("'source' must be a mapping", file=str(file), line=line)
+            raise InputError(
+                f"'source' must be a mapping (id: ..., title: ...), found a {_kind_of(meta)}",
+                file=str(file),
+                line=1,
+            )
+        self._check_keys(meta, "source", file)
+        where = (file, line)
         source_id = meta.get("id")
         if not isinstance(source_id, str) or not SOURCE_ID.match(source_id) or source_id != path.stem:
-            raise InputError(
-                f"source id {source_id!r} must equal the file name '{path.stem}'", file=str(file), line=line
-            )
+            message = f"source id {source_id!r} must equal the file name '{path.stem}'"
+            self._problem(InputError(message, file=str(file), line=line))
+            source_id = path.stem  # go on under the file's name, to list the other problems too
         text_file = source_text_file(meta, source_id)
-        text_path = text_path or self.project_dir / text_file
-        if not text_path.is_file():
-            raise InputError(f"source text {text_file} not found", file=str(file), line=line)
-        raw = text_path.read_bytes()
+        shown = str(text_path) if text_path is not None else text_file  # the path the analyst gave, if any
+        read = self._attempt(
+            where, None, _read_text, text_path or self.project_dir / text_file, shown, file, line
+        )
+        raw, text = (b"", "") if read is FAILED else read
+        date = self._attempt(where, None, parse_date, meta.get("date"), "source date", file, line)
+        author = self._attempt(where, None, self._ref, meta.get("author"), "author", file, line)
         context = _SourceContext(
             id=source_id,
             file=file,
             text_file=text_file,
-            text=raw.decode("utf-8"),
+            text=text,
             node=RES[f"source/{source_id}"],
-            date=parse_date(meta.get("date"), "source date", file, line),
-            author=self._ref(meta.get("author"), "author", file, line),
+            date=Literal("0001-01-01", datatype=XSD.date)
+            if date is FAILED
+            else date,  # only while listing problems
+            author=RES["unknown-author"] if author is FAILED else author,
             graph=data.graph(source_graph(source_id)),
             summary=SourceSummary(source_id, new_entities=sorted(_slugs(doc.get("entities")))),
+            text_shown=shown,
+            has_text=read is not FAILED,
         )
         self._compile_entities(path, doc, context.graph)
-        self._add_source_node(context, meta, hashlib.sha256(raw).hexdigest(), line)
-        compile_relation_types(self, context, path, doc)
-        compile_names(self, context, path, doc)
-        for entry in _entries(doc, "statements", path, file):
-            self._compile_statement(context, entry)
-        for entry in _entries(doc, "events", path, file):
-            self._compile_event(context, entry)
-            context.summary.events += 1
-        for entry in _entries(doc, "quantities", path, file):
-            self._compile_quantity(context, entry)
-            context.summary.quantities += 1
-        for pair in doc.get("contradictions") or []:
-            self._compile_contradiction(context, pair)
+        self._attempt(
+            where, None, self._add_source_node, context, meta, hashlib.sha256(raw).hexdigest(), line
+        )
+        self._attempt((file, None), None, compile_relation_types, self, context, path, doc)
+        self._attempt((file, None), None, compile_names, self, context, path, doc)
+        sections: tuple[tuple[str, Callable[..., None], str | None], ...] = (
+            ("statements", self._compile_statement, None),  # counted as statements or corroborations
+            ("events", self._compile_event, "events"),
+            ("quantities", self._compile_quantity, "quantities"),
+        )
+        for section, compile_entry, counter in sections:
+            for entry in self._entries(doc, section, file):
+                done = self._attempt(
+                    (file, entry.get(LINE_KEY)), entry.get("id"), compile_entry, context, entry
+                )
+                if counter and done is not FAILED:
+                    setattr(context.summary, counter, getattr(context.summary, counter) + 1)
+        pairs = doc.get("contradictions") or []
+        if not isinstance(pairs, list):
+            self._problem(InputError("'contradictions' must be a list of pairs of ids", file=str(file)))
+            pairs = []
+        for pair in pairs:
+            self._attempt((file, None), None, self._compile_contradiction, context, pair)
         record_names_used(context.graph, context.node, self.index)
         return context.summary
 
@@ -440,17 +638,22 @@ class Compiler:
         """A statement node, or one more piece of evidence on an existing statement that says the same."""
         line = entry.get(LINE_KEY)
         slug = entry["id"]
-        relation = entry.get("relation")
-        if relation not in self.vocabulary.relation_types:
-            hint = _close(str(relation), self.vocabulary.relation_types)
-            raise InputError(
-                f"statement '{slug}': unknown relation type '{relation}'{hint}", file=str(ctx.file), line=line
-            )
-        subject = self._resolve(entry.get("subject"), "subject", ctx.file, line, ("entity", "event"))
-        target = self._resolve(entry.get("object"), "object", ctx.file, line, ("entity", "event"))
-        stance = self._stance(entry, ctx)
+        where = (ctx.file, line)
+        self._check_keys(entry, "statement", ctx.file, slug)
+        relation = self._attempt(where, slug, self._relation, entry, ctx.file)
+        kinds = ("entity", "event")
+        subject = self._attempt(
+            where, slug, self._resolve, entry.get("subject"), "subject", ctx.file, line, kinds
+        )
+        target = self._attempt(
+            where, slug, self._resolve, entry.get("object"), "object", ctx.file, line, kinds
+        )
+        stance = self._attempt(where, slug, self._stance, entry, ctx)
+        time_key = self._attempt(where, slug, _time_key, entry.get("time"), ctx.file, line)
+        if any(part is FAILED for part in (relation, subject, target, stance, time_key)):
+            self._add_attestation(ctx, RES[f"statement/{slug}"], entry)  # to list its other problems too
+            return
         key = (subject, relation, target)
-        time_key = _time_key(entry.get("time"), ctx.file, line)
         # A hedged entry is its own statement: corroborating a fact with it (or it with a fact) would change what
         # the fact says. Its index key carries the modality, so only its like corroborates it.
         modality = entry.get("modality")
@@ -485,77 +688,85 @@ class Compiler:
         self.index.add_statement(key, KnownStatement(node, known_stance, time_key, span))
         ctx.summary.statements += 1
 
+    def _relation(self, entry: dict[str, Any], file: Path) -> str:
+        relation = entry.get("relation")
+        if not isinstance(relation, str) or relation not in self.vocabulary.relation_types:
+            hint = _close(str(relation), self.vocabulary.relation_types)
+            if isinstance(relation, str) and relation in self.index.ids:
+                kind = self.index.ids[relation].kind
+                hint = f"; '{relation}' is an {kind}: are 'relation' and 'subject' or 'object' swapped?"
+            raise InputError(
+                f"statement '{entry['id']}': unknown relation type '{_shown(relation)}'{hint}",
+                file=str(file),
+                line=entry.get(LINE_KEY),
+            )
+        return relation
+
     def _compile_event(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         line = entry.get(LINE_KEY)
         slug = entry["id"]
+        where = (ctx.file, line)
+        self._check_keys(entry, "event", ctx.file, slug)
         node = RES[slug]
         event_type = entry.get("type")
-        if event_type not in self.vocabulary.event_classes:
-            hint = _close(str(event_type), self.vocabulary.event_classes)
-            raise InputError(
-                f"event '{slug}': unknown event type '{event_type}'{hint}", file=str(ctx.file), line=line
-            )
         graph = ctx.graph
-        part_of = attribution.event_types(graph, node, KG[event_type], entry)
-        self._add_labels(graph, node, entry.get("label"), slug, ctx.file, line)
+        part_of = KG.subEventOf
+        if not isinstance(event_type, str) or event_type not in self.vocabulary.event_classes:
+            hint = _close(str(event_type), self.vocabulary.event_classes)
+            message = f"event '{slug}': unknown event type '{event_type}'{hint}"
+            self._problem(InputError(message, file=str(ctx.file), line=line))
+        else:
+            part_of = attribution.event_types(graph, node, KG[event_type], entry)
+        self._attempt(where, slug, self._add_labels, graph, node, entry.get("label"), slug, ctx.file, line)
         links = (
             ("place", KG.place),
             ("agents", KG.agent),
             ("participants", KG.hasParticipant),
             ("targets", KG.target),
+            ("part_of", part_of),
         )
         for key, prop in links:
             for ref in _as_list(entry.get(key)):
-                graph.add((node, prop, self._ref(ref, key, ctx.file, line, ("entity", "event"))))
-        if entry.get("part_of"):
-            graph.add(
-                (
-                    node,
-                    part_of,
-                    self._ref(entry["part_of"], "part_of", ctx.file, line, ("entity", "event")),
-                )
-            )
+                found = self._attempt(where, slug, self._ref, ref, key, ctx.file, line, ("entity", "event"))
+                if found is not FAILED:
+                    graph.add((node, prop, found))
         self._add_attestation(ctx, node, entry)
 
     def _compile_quantity(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         line = entry.get(LINE_KEY)
         slug = entry["id"]
+        self._check_keys(entry, "quantity", ctx.file, slug)
         node = RES[slug]
         kind, unit, qualifier = entry.get("kind"), entry.get("unit"), entry.get("qualifier", "as-stated")
-        file = str(ctx.file)
+        file, where = str(ctx.file), (ctx.file, line)
+        problems = len(self.problems)
         if kind not in self.vocabulary.quantity_kinds:
-            raise InputError(
-                f"quantity '{slug}': unknown kind '{kind}'{_close(str(kind), self.vocabulary.quantity_kinds)}",
-                file=file,
-                line=line,
-            )
+            hint = _close(str(kind), self.vocabulary.quantity_kinds)
+            self._problem(InputError(f"quantity '{slug}': unknown kind '{kind}'{hint}", file=file, line=line))
         if unit not in UNITS:
-            raise InputError(
-                f"quantity '{slug}': unknown unit '{unit}' (one of {', '.join(UNITS)})", file=file, line=line
-            )
+            message = f"quantity '{slug}': unknown unit '{unit}' (one of {', '.join(UNITS)})"
+            self._problem(InputError(message, file=file, line=line))
         if qualifier not in QUALIFIERS:
-            raise InputError(
-                f"quantity '{slug}': unknown qualifier '{qualifier}' (one of {', '.join(QUALIFIERS)})",
-                file=file,
-                line=line,
-            )
-        amount = attribution.amount_of(entry, ctx.file)
+            message = f"quantity '{slug}': unknown qualifier '{qualifier}' (one of {', '.join(QUALIFIERS)})"
+            self._problem(InputError(message, file=file, line=line))
+        amount = self._attempt(where, slug, attribution.amount_of, entry, ctx.file)
         graph = ctx.graph
-        graph.add((node, RDF.type, KG.Quantity))
-        graph.add((node, KG.quantityKind, KG[kind]))
-        attribution.add_amount(graph, node, amount)
-        graph.add((node, KG.unit, UNITS[unit]))
-        graph.add((node, KG.qualifier, QUALIFIERS[qualifier]))
-        label = f"{kind}: {amount.label(qualifier)} {unit}"
-        graph.add((node, RDFS.label, Literal(label, lang="en")))
-        if entry.get("of"):
-            graph.add(
-                (node, KG.quantifies, self._ref(entry["of"], "of", ctx.file, line, ("entity", "event")))
-            )
-        if entry.get("part_of"):
-            graph.add(
-                (node, KG.partOf, self._ref(entry["part_of"], "part_of", ctx.file, line, ("quantity",)))
-            )
+        if len(self.problems) == problems and amount is not FAILED:
+            graph.add((node, RDF.type, KG.Quantity))
+            graph.add((node, KG.quantityKind, KG[kind]))
+            attribution.add_amount(graph, node, amount)
+            graph.add((node, KG.unit, UNITS[unit]))
+            graph.add((node, KG.qualifier, QUALIFIERS[qualifier]))
+            label = f"{kind}: {amount.label(qualifier)} {unit}"
+            graph.add((node, RDFS.label, Literal(label, lang="en")))
+        for key, prop, kinds in (
+            ("of", KG.quantifies, ("entity", "event")),
+            ("part_of", KG.partOf, ("quantity",)),
+        ):
+            if entry.get(key):
+                found = self._attempt(where, slug, self._ref, entry[key], key, ctx.file, line, kinds)
+                if found is not FAILED:
+                    graph.add((node, prop, found))
         self._add_attestation(ctx, node, entry)
 
     def _compile_contradiction(self, ctx: "_SourceContext", pair: Any) -> None:
@@ -594,49 +805,75 @@ class Compiler:
         return speaker, said_on
 
     def _add_attestation(self, ctx: "_SourceContext", node: URIRef, entry: dict[str, Any]) -> None:
-        """Stance, speaker, dates, context, note and evidence quote of a statement, event or quantity."""
-        line = entry.get(LINE_KEY)
+        """Stance, speaker, dates, context, note and evidence quote of a statement, event or quantity.
+
+        Each part is checked on its own, so that one entry's problems are all listed.
+        """
+        line, slug = entry.get(LINE_KEY), entry["id"]
+        where = (ctx.file, line)
         graph = ctx.graph
-        attribution.add_voice(graph, node, self._voice(ctx, entry))
-        attribution.add_modality(graph, node, entry, self._resolver(ctx, entry), ctx.file)
-        _, said_on = self._speaker_and_date(ctx, entry)
+        voice = self._attempt(where, slug, self._voice, ctx, entry)
+        if voice is not FAILED:
+            attribution.add_voice(graph, node, voice)
+        self._attempt(
+            where, slug, attribution.add_modality, graph, node, entry, self._resolver(ctx, entry), ctx.file
+        )
+        spoken = self._attempt(where, slug, self._speaker_and_date, ctx, entry)
         # When it was said only when the source says so; when the source observed it, always (its date).
-        if said_on is not None:
-            graph.add((node, KG.statedOn, said_on))
+        if spoken is not FAILED and spoken[1] is not None:
+            graph.add((node, KG.statedOn, spoken[1]))
         graph.add((node, KG.observedOn, ctx.date))
         if entry.get("time") is not None:
-            graph.add((node, KG.during, add_time(graph, entry["time"], ctx.file, line)))
+            during = self._attempt(where, slug, add_time, graph, entry["time"], ctx.file, line)
+            if during is not FAILED:
+                graph.add((node, KG.during, during))
         if entry.get("context"):
-            context = self._ref(entry["context"], "context", ctx.file, line, ("entity", "event"))
-            graph.add((node, KG.context, context))
+            kinds = ("entity", "event")
+            context = self._attempt(
+                where, slug, self._ref, entry["context"], "context", ctx.file, line, kinds
+            )
+            if context is not FAILED:
+                graph.add((node, KG.context, context))
         if entry.get("note"):
             graph.add((node, RDFS.comment, Literal(str(entry["note"]), lang="en")))
-        graph.add((node, KG.hasEvidence, self._add_evidence(ctx, entry["id"], entry)))
+        evidence = self._attempt(where, slug, self._add_evidence, ctx, slug, entry)
+        if evidence is not FAILED:
+            graph.add((node, KG.hasEvidence, evidence))
 
-    def _add_evidence(self, ctx: "_SourceContext", slug: str, entry: dict[str, Any]) -> URIRef:
+    def _match_quote(self, ctx: "_SourceContext", slug: str, entry: dict[str, Any]) -> QuoteMatch:
+        """Where the entry's quote is in the text (kg/quotes.py); a quote not found comes with the nearest passage."""
         line = entry.get(LINE_KEY)
+        where: dict[str, Any] = {"file": str(ctx.file), "line": line}
         quote = entry.get("quote")
-        occurrence = entry.get("occurrence")
         if not isinstance(quote, str) or not quote.strip():
-            raise InputError(f"'{slug}' needs a quote", file=str(ctx.file), line=line)
+            raise InputError(f"'{slug}' needs a quote: the words of the text, as one string", **where)
+        occurrence = whole_number(entry.get("occurrence"), "occurrence", **where)
+        if not ctx.has_text:  # the unreadable text is a problem of its own, already listed
+            return QuoteMatch(quote, 0, 0, "", "")
         count = len(find_all(ctx.text, quote))
         if count == 0:
             raise InputError(
-                f"'{slug}': quote not found in seeds/{ctx.id}.txt: {quote!r}", file=str(ctx.file), line=line
+                f"'{slug}': quote not found in {ctx.text_shown}: {quote!r}{_nearest(ctx.text, quote)}",
+                **where,
             )
         if occurrence is None and count > 1:
             raise InputError(
-                f"'{slug}': quote occurs {count} times in {ctx.text_file}; say which with 'occurrence: N'",
-                file=str(ctx.file),
-                line=line,
+                f"'{slug}': quote occurs {count} times in {ctx.text_shown}; say which with 'occurrence: N'",
+                **where,
             )
-        match = locate(ctx.text, quote, int(occurrence or 1))
+        match = locate(ctx.text, quote, occurrence or 1)
         if match is None:
             raise InputError(
-                f"'{slug}': quote has no occurrence {occurrence} (it occurs {count} times)",
-                file=str(ctx.file),
-                line=line,
+                f"'{slug}': quote has no occurrence {occurrence} (it occurs {count} times)", **where
             )
+        if match.folded:
+            ctx.summary.warnings.append(
+                f"{ctx.file}:{line}: '{slug}': quote matched after folding punctuation: {match.folding_note()}"
+            )
+        return match
+
+    def _add_evidence(self, ctx: "_SourceContext", slug: str, entry: dict[str, Any]) -> URIRef:
+        match = self._match_quote(ctx, slug, entry)
         evidence = RES[f"evidence/{ctx.id}/{slug}"]
         quote_selector, position_selector = URIRef(f"{evidence}#quote"), URIRef(f"{evidence}#position")
         graph = ctx.graph
@@ -674,6 +911,8 @@ class _SourceContext:
     author: URIRef
     graph: Graph
     summary: SourceSummary
+    text_shown: str = ""  # the text's path as the analyst gave it (ingest) or as the project has it (build)
+    has_text: bool = True
 
     @property
     def first_day(self) -> dt.date:
@@ -690,13 +929,6 @@ def _items(mapping: dict[Any, Any]) -> Iterator[tuple[Any, Any]]:
     return ((key, value) for key, value in mapping.items() if key != LINE_KEY)
 
 
-def _entries(doc: dict[str, Any], section: str, path: Path, file: Path) -> list[dict[str, Any]]:
-    entries = doc.get(section) or []
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise InputError(f"'{section}' must be a list of mappings", file=str(file))
-    return entries
-
-
 def source_text_file(meta: dict[str, Any], source_id: str) -> str:
     """Where a source's text lives in the project: `text:` if given, else `seeds/<id>.txt`."""
     return str(meta.get("text") or f"seeds/{source_id}.txt")
@@ -707,9 +939,10 @@ def _names(body: dict[str, Any]) -> list[str]:
     names: list[str] = []
     label = body.get("label")
     names += [str(v) for k, v in _items(label)] if isinstance(label, dict) else [str(label or "")]
-    for _, aliases in _items(body.get("aliases") or {}):
-        names += [aliases] if isinstance(aliases, str) else [str(a) for a in aliases]
-    names += [str(m) for m in body.get("metonyms") or []]
+    aliases = body.get("aliases")
+    for _, written in _items(aliases) if isinstance(aliases, dict) else ():
+        names += [written] if isinstance(written, str) else [str(a) for a in _as_list(written)]
+    names += [str(m) for m in _as_list(body.get("metonyms"))]
     return [name for name in names if name]
 
 
@@ -738,6 +971,50 @@ def _english(label: Any, slug: str) -> str:
     if isinstance(label, dict):
         return str(label.get("en") or slug)
     return str(label) if label else slug
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the analyst wrote it, without the line bookkeeping.
+
+    >>> _shown({"name": "Moscow", "__line__": 3})
+    "{'name': 'Moscow'}"
+    """
+    if isinstance(value, dict):
+        return repr(dict(_items(value)))
+    return str(value) if isinstance(value, str) else repr(value)
+
+
+def _kind_of(value: Any) -> str:
+    """What a YAML value is, in the words of the error messages.
+
+    >>> _kind_of([1]), _kind_of({"a": 1}), _kind_of("x")
+    ('list', 'mapping', 'string')
+    """
+    if isinstance(value, dict):
+        return "mapping"
+    return "list" if isinstance(value, list) else "string" if isinstance(value, str) else type(value).__name__
+
+
+def _read_text(path: Path, shown: str, file: Path, line: int | None) -> tuple[bytes, str]:
+    """A source text's bytes and its text; a missing or undecodable text names the path the analyst gave."""
+    where: dict[str, Any] = {"file": str(file), "line": line}
+    if not path.is_file():
+        raise InputError(f"source text {shown} not found", **where)
+    raw = path.read_bytes()
+    try:
+        return raw, raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"source text {shown} is not UTF-8 (byte {error.start}): save it as UTF-8", **where
+        ) from error
+
+
+def _nearest(text: str, quote: str) -> str:
+    """The hint for a quote not found: the passage of the text nearest to it, with its line."""
+    passage = nearest_passage(text, quote)
+    if passage is None or passage.ratio < QUOTE_SUGGESTION_RATIO:
+        return "; no passage of the text is close to it"
+    return f"; nearest passage (line {passage.line}): {passage.text!r}"
 
 
 def _close(word: str, choices: Iterable[str]) -> str:

@@ -42,6 +42,7 @@ class BuiltGraph:
     counts: dict[str, int] = field(default_factory=dict)
     report: ValidationReport | None = None
     consistency: ConsistencyReport | None = None
+    warnings: list[str] = field(default_factory=list)  # what the compiler accepted with a remark
 
     def data_graph(self) -> Graph:
         """The authored data (entities and sources) and the timeline, without ontology, derived or inferred
@@ -85,6 +86,7 @@ def assemble(settings: Settings, step: Step = lambda _: None, *, reason: bool = 
     graphs[INFERRED_GRAPH] = from_oxigraph(scratch, INFERRED_GRAPH)
     graphs[TIMELINE_GRAPH] = from_oxigraph(scratch, TIMELINE_GRAPH)
     built = BuiltGraph(graphs, counts={**data.counts, "sources": len(data.summaries)})
+    built.warnings = [warning for summary in data.summaries for warning in summary.warnings]
     if java:
         step("checking consistency with HermiT")
         built.consistency = require_consistency(graphs.values(), java)

@@ -15,11 +15,34 @@ class KGError(Exception):
 class InputError(KGError):
     """A file or request the project cannot read: bad syntax, unknown id, quote not in its source."""
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, item: str | None = None
+    ) -> None:
         where = f"{file}:{line}: " if file and line else f"{file}: " if file else ""
-        super().__init__(f"{where}{message}")
-        self.file = file
-        self.line = line
+        named = f"'{item}': " if item and f"'{item}'" not in message else ""
+        super().__init__(f"{where}{named}{message}")
+        self.message, self.file, self.line, self.item = message, file, line, item
+
+    def about(self, item: str | None) -> "InputError":
+        """The same problem, naming the item (an entry's id) it was found in, unless it already does."""
+        if not item or self.item or f"'{item}'" in self.message:
+            return self
+        return InputError(self.message, file=self.file, line=self.line, item=item)
+
+
+class InputErrors(InputError):
+    """Every problem of a run at once, each with its file, line and item, in file and line order."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        unique = list({str(problem): problem for problem in problems}.values())
+        unique.sort(key=lambda problem: (problem.file or "", problem.line or 0))
+        self.problems = unique
+        if len(unique) == 1:
+            super().__init__(unique[0].message, file=unique[0].file, line=unique[0].line, item=unique[0].item)
+            return
+        KGError.__init__(self, f"{len(unique)} problems:\n" + "\n".join(f"  {problem}" for problem in unique))
+        first = unique[0]
+        self.message, self.file, self.line, self.item = str(self), first.file, first.line, None
 
 
 class NotInGraph(KGError):

@@ -558,8 +558,8 @@ class _Document:
         """The row's text as the quote, with the occurrence when the same text appears more than once."""
         starts = find_all(self.text, row.raw)
         entry: dict[str, Any] = {"quote": row.raw}
-        if len(starts) > 1:
-            entry["occurrence"] = starts.index(row.start) + 1
+        if len(starts) > 1:  # quotes match without their outer whitespace (kg/quotes.py)
+            entry["occurrence"] = starts.index(row.start + len(row.raw) - len(row.raw.lstrip())) + 1
         return entry
 
     def event_id(self, slug: str, label: str, row: Row, problems: list[str]) -> str:

@@ -113,13 +113,18 @@ def _compile_one(compiler: Compiler, ctx: SourceContext, entry: dict[str, Any]) 
     unknown = sorted(str(key) for key in set(entry) - FIELDS)
     if unknown:
         raise InputError(f"relation type '{slug}': unknown field(s) {', '.join(unknown)}", **where)
-    polarity, directed = entry.get("polarity"), entry.get("directed")
-    if isinstance(polarity, bool) or polarity not in (-1, 0, 1):
-        raise InputError(f"relation type '{slug}': polarity must be -1, 0 or 1, got {polarity!r}", **where)
-    if not isinstance(directed, bool):
-        raise InputError(f"relation type '{slug}': directed must be true or false, got {directed!r}", **where)
-    functional = entry.get("functional", "no")
-    functional = "no" if functional is False else functional
+    # The loader keeps every value as written (kg/yaml_text.py): the number and the yes/no are read here.
+    polarity, directed = str(entry.get("polarity")).strip(), str(entry.get("directed")).strip().lower()
+    if polarity not in ("-1", "0", "1"):
+        raise InputError(
+            f"relation type '{slug}': polarity must be -1, 0 or 1, got {entry.get('polarity')!r}", **where
+        )
+    if directed not in ("true", "false", "yes", "no"):
+        message = f"relation type '{slug}': directed must be true or false, got {entry.get('directed')!r}"
+        raise InputError(message, **where)
+    polarity, directed = int(polarity), directed in ("true", "yes")
+    functional = str(entry.get("functional", "no")).strip()
+    functional = "no" if functional.lower() in ("false", "no", "off") else functional
     if functional not in FUNCTIONAL:
         raise InputError(f"relation type '{slug}': functional must be subject, object or no", **where)
     graph, node, prop = ctx.graph, DECLARED_RELATION_TYPE[slug], DECLARED_PROPERTY[slug]

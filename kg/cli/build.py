@@ -11,6 +11,7 @@ from kg.cli.common import (
     console,
     opened_store,
     print_counts,
+    print_warnings,
     progress_steps,
     reports_errors,
 )
@@ -30,6 +31,7 @@ def build_command(
     with opened_store(settings) as store, progress_steps(BUILD_STEPS + reason) as step:
         built = build(settings, store, step, keep_enrichment=not drop_enrichment, reason=reason)
         graph_counts = store.graph_counts()
+    print_warnings(built.warnings)
     print_counts("Built", built.counts)
     print_counts("Triples per named graph", graph_counts)
     if built.consistency:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -77,7 +78,10 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except KGError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+            # escaped: a message quotes the analyst's text, whose brackets are not markup
+            errors.print(
+                f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True, soft_wrap=True
+            )
             raise typer.Exit(error.exit_code) from error
 
     return wrapper  # type: ignore[return-value]
@@ -125,12 +129,19 @@ def print_counts(title: str, counts: dict[str, int]) -> None:
 
 def print_ingest_report(report: IngestReport) -> None:
     """What an ingest (or an import) changed: one summary line, then the new entities and the files written."""
+    print_warnings(report.summary.warnings)
     console.print(ingest_summary_line(report), highlight=False)
     details = {"derived triples added": report.derived_added, "inferred triples added": report.inferred_added}
     console.print(" · ".join(f"{name} {count:,}" for name, count in details.items()), highlight=False)
     if report.summary.new_entities:
         console.print("New entities: " + ", ".join(report.summary.new_entities), highlight=False)
     console.print("Files: " + ", ".join(report.files), highlight=False)
+
+
+def print_warnings(warnings: Iterable[str]) -> None:
+    """What the compiler accepted but the analyst should know (a quote matched after folding punctuation)."""
+    for warning in warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, markup=True, soft_wrap=True)
 
 
 def ingest_summary_line(report: IngestReport) -> str:

@@ -6,7 +6,15 @@ from typing import Annotated
 import typer
 
 from kg.build import assemble
-from kg.cli.common import BUILD_STEPS, FACTS_SUFFIXES, REASON_HELP, console, progress_steps, reports_errors
+from kg.cli.common import (
+    BUILD_STEPS,
+    FACTS_SUFFIXES,
+    REASON_HELP,
+    console,
+    print_warnings,
+    progress_steps,
+    reports_errors,
+)
 from kg.consistency import require_consistency
 from kg.errors import InputError
 from kg.note_audit import audit_notes
@@ -73,6 +81,7 @@ def check_authored_facts(settings: Settings, reason: bool) -> None:
     """Compile and check the authored facts; ValidationFailed or Inconsistent (exit 1) with the report."""
     with progress_steps(BUILD_STEPS + reason) as step:
         built = assemble(settings, step, reason=reason)
+    print_warnings(built.warnings)
     if built.consistency:
         console.print(built.consistency.text(), highlight=False)
 
