@@ -423,6 +423,8 @@ class Compiler:
             graph.add((node, DCTERMS.publisher, self._ref(meta["publisher"], "publisher", ctx.file, line)))
         if meta.get("url"):
             graph.add((node, DCTERMS.source, URIRef(str(meta["url"]))))
+        if meta.get("reprint_of"):  # another copy of a document already in the graph (kg/ingest.py)
+            graph.add((node, KG.reprintOf, RES[f"source/{meta['reprint_of']}"]))
 
     def _compile_statement(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         """A statement node, or one more piece of evidence on an existing statement that says the same."""

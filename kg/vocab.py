@@ -183,6 +183,7 @@ class KG(DefinedNamespace):
     SourceDocument: URIRef
     sha256: URIRef
     textFile: URIRef
+    reprintOf: URIRef
     fromDate: URIRef
     untilDate: URIRef
 
