@@ -74,9 +74,12 @@ def history_command(
     if output == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
+    # A long id or path folds onto the next line rather than losing its end; a short label stays on one line.
+    labels = [len(str(row["label"])) for row in rows]
     table = Table("when", "what", "files")
     for column in table.columns:
-        column.overflow = "fold"  # a long id wraps onto the next line rather than losing its end
+        column.overflow = "fold"
+    table.columns[1].min_width = min(max(labels, default=4), max(10, console.width - 60))
     for row in rows:
         files = row["files"]
         assert isinstance(files, list)
