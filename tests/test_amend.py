@@ -141,7 +141,9 @@ statements:
 """,
         encoding="utf-8",
     )
-    code, output = invoke("ingest", str(user), str(TEXT))
+    text = tmp_path / "930_uses_the_brigade.txt"  # another text: the same one twice would be refused
+    text.write_text("A later report: the Test Brigade, had joined the fighting, it said.\n", encoding="utf-8")
+    code, output = invoke("ingest", str(user), str(text))
     assert code == 0, output
     before = export_without_history()
     original = (ingested.project_dir / FACTS_FILE).read_text(encoding="utf-8")
