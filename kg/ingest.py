@@ -548,24 +548,19 @@ def _seed_row(text_file: str, meta: dict[str, Any]) -> str:
 
 
 def _seed_listing(settings: Settings, text_file: str, row: str | None) -> FileChange:
-    """seeds/README.md with the source's row added or replaced (`row`) or taken out (None)."""
+    """seeds/README.md with the source's row added if missing (`row`; a row already there, perhaps written by
+    hand, is kept as it is) or taken out (None)."""
     old = read_text(settings, SEEDS_README)
     lines = old.splitlines() if old is not None else []
     name = f"| `{Path(text_file).name}` |"
-    at = next((i for i, line in enumerate(lines) if line.startswith(name)), None)
-    if at is not None:
-        del lines[at]
-    if row is not None:
+    listed = [i for i, line in enumerate(lines) if line.startswith(name)]
+    if row is None:
+        lines = [line for i, line in enumerate(lines) if i not in listed]
+    elif not listed:
         table_end = max((i for i, line in enumerate(lines) if line.startswith("| `")), default=len(lines) - 1)
-        lines.insert(at if at is not None else table_end + 1, row)
-    new = "\n".join(lines) + "\n" if lines else ""
-    return FileChange(
-        SEEDS_README,
-        old,
-        new if old is not None or row is not None else None,
-        after_commit=True,
-        step="during-readme-update",
-    )
+        lines.insert(table_end + 1, row)
+    new = "\n".join(lines) + "\n" if lines else None
+    return FileChange(SEEDS_README, old, new, after_commit=True, step="during-readme-update")
 
 
 def _source_files(settings: Settings, source_id: str) -> list[FileChange]:

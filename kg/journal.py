@@ -123,6 +123,7 @@ def commit_unit(settings: Settings, store: Store, journal: Journal, update: str)
         if change.after_commit:
             _apply(settings, change, change.new)
     _remove(path)
+    _remove_if_empty(folder)
 
 
 def _update(store: Store, update: str) -> None:
@@ -174,6 +175,7 @@ def recover(settings: Settings, store: Store, say: Callable[[str], None] | None 
             f"store; its files were restored as they were ({files})"
         )
         _remove(path)
+        _remove_if_empty(folder)
         say(message)
         done.append(message)
     return done
@@ -224,6 +226,11 @@ def write_atomically(path: Path, content: bytes, step: str | None = None) -> Non
 def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
     _sync_folder(path.parent)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _sync_folder(folder: Path) -> None:
