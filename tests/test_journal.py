@@ -65,6 +65,7 @@ def ingest_records(project: Path) -> int:
     return sum(1 for line in lines if json.loads(line)["kind"] == "ingest")
 
 
+@pytest.mark.timeout(900)  # up to four `kg` processes and two builds, on a shared machine
 @pytest.mark.parametrize("step", STEPS)
 def test_ingest_then_retract_killed_at_a_step_are_recovered_in_step(
     project: Path, step: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
