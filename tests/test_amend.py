@@ -43,6 +43,7 @@ def ingested(project: Path) -> Settings:
     return get_settings()
 
 
+@pytest.mark.timeout(600)  # a build, an ingest, an amend and a rebuild, on a shared machine
 def test_amend_swaps_the_source_graph_and_equals_a_rebuild(
     ingested: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
