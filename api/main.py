@@ -25,6 +25,7 @@ from api.routers import analytics, annotate, browser, entities, graph_store, met
 from api.writes import Writer
 from kg.build import build
 from kg.errors import KGError
+from kg.journal import recover
 from kg.name_index import names_of
 from kg.settings import Settings
 from kg.store import Store, open_store
@@ -83,6 +84,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the store (building the graph into an empty one), share it, close it at shutdown."""
     settings = Settings()  # read now: `kg serve --memory` sets KG_MEMORY after the CLI read its settings
     store = open_or_exit(settings)
+    try:
+        recover(settings, store)  # an ingest a crash interrupted is finished or undone first (kg/journal.py)
+    except KGError as error:
+        store.close()
+        exit_at_start(f"an interrupted ingest cannot be recovered: {error}", error.exit_code)
     if not store.named_graph_iris():
         log.info("the store holds no graph: building it (kg build)")
         try:

@@ -121,6 +121,7 @@ KNOWN_KEYS = {
             "licence",
             "retrieved",
             "part",
+            "reprint_of",
         }
     ),
     "entity": frozenset(
@@ -633,6 +634,8 @@ class Compiler:
             graph.add((node, KG.retrievedOn, parse_date(meta["retrieved"], "retrieval date", ctx.file, line)))
         if meta.get("part"):
             graph.add((node, KG.storedPart, Literal(str(meta["part"]), lang="en")))
+        if meta.get("reprint_of"):  # another copy of a document already in the graph (kg/ingest.py)
+            graph.add((node, KG.reprintOf, RES[f"source/{meta['reprint_of']}"]))
 
     def _compile_statement(self, ctx: "_SourceContext", entry: dict[str, Any]) -> None:
         """A statement node, or one more piece of evidence on an existing statement that says the same."""

@@ -14,7 +14,8 @@ from kg.authoring import CompiledData, Compiler, Vocabulary
 from kg.consistency import ConsistencyReport, find_java, require_consistency
 from kg.enrich import kept_enrichment
 from kg.errors import ValidationFailed
-from kg.history import record_activity
+from kg.history import HISTORY_FILE, history_file_graph, record_activity
+from kg.journal import recover
 from kg.links import compile_links
 from kg.rdfio import from_oxigraph, parse_turtle_files, stored_graph, to_oxigraph
 from kg.reasoning import derive_and_infer
@@ -108,12 +109,14 @@ def build(
 ) -> BuiltGraph:
     """Assemble the graph and replace the store's content with it in one transaction.
 
-    History is kept, and so is the enrichment graph (facts fetched by `kg enrich`, costly to fetch again) for
+    History is kept (the store's, and the records of the repository's history file), and so is the enrichment graph (facts fetched by `kg enrich`, costly to fetch again) for
     the entities still linked as they were, unless `keep_enrichment` is false. `reason`: see `assemble`.
     """
+    recover(settings, store)  # an ingest a crash interrupted is finished or undone before the files are read
     built = assemble(settings, step, reason=reason)
     step("writing the store")
-    history = stored_graph(store, HISTORY_GRAPH)
+    # The repository's history file brings back the ingest records a build from scratch would lose.
+    history = stored_graph(store, HISTORY_GRAPH) + history_file_graph(settings.facts_dir / HISTORY_FILE)
     history += record_activity("build", "all-sources", sorted(settings.facts_dir.rglob("*.yaml")))
     kept = {ENRICHMENT_GRAPH: kept_enrichment(store, built.graphs[LINKS_GRAPH])} if keep_enrichment else {}
     store.replace_graphs({**built.graphs, **kept, HISTORY_GRAPH: history}, drop_all=True)

@@ -7,8 +7,7 @@ so the store holds either the state before or the state after.
 """
 
 import datetime as dt
-import os
-import shutil
+import hashlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +22,10 @@ from kg.asof import READ_PROPERTIES, Span, own_span
 from kg.authoring import CompiledData, Compiler, SourceSummary, Vocabulary, load_yaml, source_text_file
 from kg.build import load_ontology
 from kg.errors import InputError, ValidationFailed
-from kg.history import record_activity
+from kg.history import HISTORY_FILE, Activity, FileRecord, file_record
 from kg.identity import attestations_in_store, replacements_in_store
 from kg.index import Index, KnownStatement
+from kg.journal import FileChange, Journal, commit_unit, read_text, recover, store_location
 from kg.name_index import names_of
 from kg.rdfio import from_oxigraph, quads_of, stored_graph, to_oxigraph
 from kg.reasoning import derive_and_infer, reasoned_properties
@@ -34,13 +34,16 @@ from kg.settings import Settings
 from kg.shacl_delta import DeltaCheck, StoreState
 from kg.sparql_text import iri_ref
 from kg.store import EmbeddedStore, Store
+from kg.temporal import LINE_KEY
 from kg.validate import load_shapes
 from kg.vocab import (
+    DCTERMS,
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
     GRAPH,
     HISTORY_GRAPH,
     INFERRED_GRAPH,
+    KG,
     ONTOLOGY_GRAPH,
     RDF,
     RES,
@@ -186,13 +189,17 @@ class IngestReport:
 
 
 def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) -> IngestReport:
-    """Add one source: compile against the store, validate the delta, commit in one transaction."""
+    """Add one source: compile against the store, validate the delta, commit store and files as one unit."""
+    recover(settings, store)
     source_id = facts_path.stem
     graph_iri = source_graph(source_id)
     if str(graph_iri) in _source_graphs(store):
         raise InputError(f"source '{source_id}' is already in the store; `kg retract {source_id}` first")
     meta = source_meta(facts_path)
     text_file = source_text_file(meta, source_id)
+    text = text_path.read_bytes()
+    refuse_same_text(settings, store, source_id, text, meta, str(facts_path))
+    _refuse_facts_in_a_reprint(facts_path, meta)
     ontology = load_ontology(settings)
     vocabulary = Vocabulary.from_ontology(ontology + declared_in_store(store))  # and the sources' own types
     compiler = Compiler(vocabulary, settings.project_dir, index_from_store(store))
@@ -204,13 +211,123 @@ def ingest(settings: Settings, store: Store, facts_path: Path, text_path: Path) 
     derived, inferred, timeline = reason_over_store(store, ontology, {graph_iri: new_graph}, drop=None)
     report = IngestReport(summary)
     changes = _graph_changes(store, derived, inferred, timeline, report)
-    files = _install_files(settings, facts_path, text_path, source_id, text_file)
-    _list_seed(settings, text_file, meta)
-    report.files = [str(path.relative_to(settings.project_dir)) for path in files]
-    activity = record_activity("ingest", source_id, files, generated=RES[f"source/{source_id}"])
-    changes.added |= source.added | set(quads_of(activity, str(HISTORY_GRAPH)))
-    store.update(delta_update(changes))
+    changes.added |= source.added
+    own_files = [
+        FileChange(_facts_file(settings, source_id), None, _decoded(facts_path.read_bytes(), facts_path)),
+        FileChange(text_file, None, _decoded(text, text_path)),
+    ]
+    for change in own_files:
+        change.old = read_text(settings, change.path)
+    report.files = [change.path for change in own_files]
+    listing = _seed_listing(settings, text_file, _seed_row(text_file, meta))
+    activity = Activity.new("ingest", source_id, _records(own_files), generated=RES[f"source/{source_id}"])
+    _commit(settings, store, activity, changes, [*own_files, listing])
     return report
+
+
+def _decoded(content: bytes, path: Path) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text ({error})", file=str(path)) from error
+
+
+def _facts_file(settings: Settings, source_id: str) -> str:
+    return str((settings.facts_dir / "sources" / f"{source_id}.yaml").relative_to(settings.project_dir))
+
+
+def _records(changes: list[FileChange]) -> list[FileRecord]:
+    return [file_record(change.path, (change.new or "").encode("utf-8")) for change in changes]
+
+
+def _commit(
+    settings: Settings, store: Store, activity: Activity, changes: Delta, files: list[FileChange]
+) -> None:
+    """The store update and the files, with the history record in both, as one journaled unit."""
+    history_file = str((settings.facts_dir / HISTORY_FILE).relative_to(settings.project_dir))
+    old_history = read_text(settings, history_file)
+    files.append(
+        FileChange(history_file, old_history, (old_history or "") + activity.line(), after_commit=True)
+    )
+    changes.added |= set(quads_of(activity.graph(), str(HISTORY_GRAPH)))
+    journal = Journal(activity.kind, activity.source_id, activity.iri, store_location(settings), files)
+    commit_unit(settings, store, journal, delta_update(changes))
+
+
+# ------------------------------------------------------------------------------------------ same text twice
+
+
+def refuse_same_text(
+    settings: Settings, store: Store, source_id: str, text: bytes, meta: dict[str, Any], facts: str
+) -> None:
+    """A text already in the store or the repository (same SHA-256, or the same after whitespace is normalised)
+    is refused with the id it has, unless the facts declare the new source a reprint of it."""
+    reprint_of = meta.get("reprint_of")
+    known = _known_texts(settings, store, source_id)
+    if reprint_of is not None and str(reprint_of) not in known:
+        raise InputError(f"reprint_of: no source '{reprint_of}' in the store or the repository", file=facts)
+    digest, normalised = hashlib.sha256(text).hexdigest(), _normalised_digest(text)
+    for other, (other_digest, other_text) in sorted(known.items()):
+        if other == str(reprint_of):
+            continue
+        if digest == other_digest:
+            how = "the same SHA-256"
+        elif other_text is not None and normalised == _normalised_digest(other_text):
+            how = "the same text once whitespace is normalised"
+        else:
+            continue
+        raise InputError(
+            f"this text is already in the graph as source '{other}' ({how}); if it is a reprint of that "
+            f"document, declare it in the facts file: `source: {{reprint_of: {other}, ...}}` (a reprint is "
+            "recorded as another copy, never as corroboration)",
+            file=facts,
+        )
+
+
+def _known_texts(
+    settings: Settings, store: Store, source_id: str
+) -> dict[str, tuple[str | None, bytes | None]]:
+    """The other sources, in the store or the repository: their text's SHA-256 and their text, where known."""
+    known: dict[str, tuple[str | None, bytes | None]] = {}
+    query = f"""SELECT ?id ?file ?sha WHERE {{ GRAPH ?g {{ ?s a {iri_ref(KG.SourceDocument)} ;
+      {iri_ref(DCTERMS.identifier)} ?id ; {iri_ref(KG.textFile)} ?file ; {iri_ref(KG.sha256)} ?sha }}
+      FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}")) }}"""
+    files = {row["id"]["value"]: (row["file"]["value"], row["sha"]["value"]) for row in store.select(query)}
+    for facts in sorted((settings.facts_dir / "sources").glob("*.yaml")):
+        if facts.stem not in files:
+            try:
+                files[facts.stem] = (source_text_file(source_meta(facts), facts.stem), None)
+            except InputError:
+                continue  # a broken facts file is `kg build`'s to report
+    for other, (text_file, digest) in files.items():
+        if other == source_id:
+            continue
+        path = settings.project_dir / text_file
+        text = path.read_bytes() if path.is_file() else None
+        known[other] = (digest or (hashlib.sha256(text).hexdigest() if text is not None else None), text)
+    return known
+
+
+def _refuse_facts_in_a_reprint(facts: Path, meta: dict[str, Any], name: str | None = None) -> None:
+    """A reprint repeats its original: its facts are the original's, so it carries none of its own (and so can
+    never corroborate them)."""
+    if meta.get("reprint_of") is None:
+        return
+    doc = load_yaml(facts)
+    own = sorted(str(key) for key, value in doc.items() if key not in ("source", LINE_KEY) and value)
+    if own:
+        raise InputError(
+            f"a reprint of {meta['reprint_of']} carries no facts of its own (they are its original's, and a copy "
+            f"never corroborates them): remove {', '.join(own)}",
+            file=name or str(facts),
+        )
+
+
+def _normalised_digest(text: bytes) -> str:
+    """The SHA-256 of a text with every run of whitespace (line breaks included) made one space."""
+    return hashlib.sha256(
+        " ".join(text.decode("utf-8", errors="replace").split()).encode("utf-8")
+    ).hexdigest()
 
 
 def source_meta(facts_path: Path) -> dict[str, Any]:
@@ -228,6 +345,7 @@ def source_meta(facts_path: Path) -> dict[str, Any]:
 
 def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
     """Remove a source, what it added to other statements, and what was derived from it; record it."""
+    recover(settings, store)
     graph_iri = source_graph(source_id)
     if str(graph_iri) not in _source_graphs(store):
         known = ", ".join(sorted(g.removeprefix(SOURCE_GRAPHS) for g in _source_graphs(store)))
@@ -237,13 +355,14 @@ def retract(settings: Settings, store: Store, source_id: str) -> IngestReport:
     derived, inferred, timeline = reason_over_store(store, ontology, {}, drop=graph_iri)
     report = IngestReport(SourceSummary(source_id))
     changes = _graph_changes(store, derived, inferred, timeline, report)
-    files = _remove_files(settings, source_id)
-    _unlist_seed(settings, [path.name for path in files])
-    report.files = [str(path.relative_to(settings.project_dir)) for path in files]
-    activity = record_activity("retract", source_id, [], invalidated=RES[f"source/{source_id}"])
     changes.dropped_graphs.add(str(graph_iri))
-    changes.added |= set(quads_of(activity, str(HISTORY_GRAPH)))
-    store.update(delta_update(changes))
+    removed = _source_files(settings, source_id)
+    report.files = [change.path for change in removed if change.old is not None]
+    files = [*removed]
+    if removed[1:]:
+        files.append(_seed_listing(settings, removed[1].path, None))
+    activity = Activity.new("retract", source_id, [], invalidated=RES[f"source/{source_id}"])
+    _commit(settings, store, activity, changes, files)
     return report
 
 
@@ -252,23 +371,29 @@ def amend(settings: Settings, store: Store, source_id: str, facts_text: str) -> 
 
     The new facts are compiled against the store as it would be without the source's current graph, the change
     from the old graph to the new one is validated like an ingest's, and the graph swap, the changes to the
-    derived, inferred and timeline graphs and a PROV record go in ONE update; the facts file is then replaced
-    atomically. Bad input raises `InputError` or `ValidationFailed` and changes neither the store nor a file.
+    derived, inferred and timeline graphs and a PROV record go in ONE update, journaled with the facts file
+    (and the source's row of seeds/README.md). Bad input raises `InputError` or `ValidationFailed` and changes
+    neither the store nor a file.
     """
+    recover(settings, store)
     graph_iri = source_graph(source_id)
     if str(graph_iri) not in _source_graphs(store):
         raise InputError(f"no source '{source_id}' in the store; `kg ingest` it first")
     facts_path = settings.facts_dir / "sources" / f"{source_id}.yaml"
-    relative = str(facts_path.relative_to(settings.project_dir))
+    relative = _facts_file(settings, source_id)
     if not facts_path.is_file():
         raise InputError("the facts file of this source is missing from the repository", file=relative)
     text_file = source_text_file(source_meta(facts_path), source_id)
     ontology = load_ontology(settings)
     with _draft(facts_text, source_id, relative) as draft:
-        if source_text_file(source_meta(draft), source_id) != text_file:
+        meta = source_meta(draft)
+        if source_text_file(meta, source_id) != text_file:
             raise InputError(
                 f"an amend keeps the source's text: 'text:' must stay {text_file}", file=relative
             )
+        if meta.get("reprint_of") is not None:
+            refuse_same_text(settings, store, source_id, b"", meta, relative)  # the original must exist
+            _refuse_facts_in_a_reprint(draft, meta, relative)
         with _store_without(store, graph_iri) as others:
             vocabulary = Vocabulary.from_ontology(ontology + declared_in_store(others))
             compiler = Compiler(vocabulary, settings.project_dir, index_from_store(others))
@@ -292,11 +417,12 @@ def amend(settings: Settings, store: Store, source_id: str, facts_text: str) -> 
             ),
             ontology,
         )
-        activity = record_activity("amend", source_id, [draft], generated=RES[f"source/{source_id}"])
     changes.dropped_graphs.add(str(graph_iri))
-    changes.added |= set(quads_of(new_graph, str(graph_iri))) | set(quads_of(activity, str(HISTORY_GRAPH)))
-    store.update(delta_update(changes))
-    write_atomically(facts_path, facts_text.encode("utf-8"))
+    changes.added |= set(quads_of(new_graph, str(graph_iri)))
+    facts = FileChange(relative, read_text(settings, relative), facts_text)
+    listing = _seed_listing(settings, text_file, _seed_row(text_file, meta))
+    activity = Activity.new("amend", source_id, _records([facts]), generated=RES[f"source/{source_id}"])
+    _commit(settings, store, activity, changes, [facts, listing])
     return report
 
 
@@ -351,23 +477,6 @@ def _refuse_if_still_used(store: Store, graph_iri: URIRef, new_graph: Graph) -> 
         raise InputError(f"other sources use what the amended facts no longer define: {', '.join(lost)}")
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that a crash leaves the old content or the new, never a mix: a temporary file beside it,
-    flushed to disk, renamed over it, and the folder flushed too."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as out:
-        out.write(content)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-
-
 def _source_graphs(store: Store) -> set[str]:
     return {iri for iri in store.graph_counts() if iri.startswith(SOURCE_GRAPHS)}
 
@@ -417,58 +526,49 @@ def _refuse_if_depended_on(store: Store, graph_iri: URIRef) -> None:
 # ------------------------------------------------------------------------------------------ files
 
 
-def _install_files(settings: Settings, facts: Path, text: Path, source_id: str, text_file: str) -> list[Path]:
-    """Copy the facts and the text into the project, each atomically (write, then rename)."""
-    targets = [
-        (facts, settings.facts_dir / "sources" / f"{source_id}.yaml"),
-        (text, settings.project_dir / text_file),
-    ]
-    for origin, target in targets:
-        if origin.resolve() == target.resolve():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(origin, partial)
-        os.replace(partial, target)
-    return [target for _, target in targets]
-
-
 SEEDS_README = "seeds/README.md"
 
 
-def _list_seed(settings: Settings, text_file: str, meta: dict[str, object]) -> None:
-    """Add the source's row to the table of seeds/README.md (once)."""
-    readme = settings.project_dir / SEEDS_README
-    name = Path(text_file).name
-    lines = readme.read_text(encoding="utf-8").splitlines() if readme.exists() else []
-    if any(f"`{name}`" in line for line in lines):
-        return
-    row = (
-        f"| `{name}` | {meta.get('date', '')} | {meta.get('language', '')} | {meta.get('publisher', 'not stated')} "
-        f"| {meta.get('url') or meta.get('title', '')} |"
-    )
-    table_end = max((i for i, line in enumerate(lines) if line.startswith("| `")), default=len(lines) - 1)
-    lines.insert(table_end + 1, row)
-    readme.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _seed_row(text_file: str, meta: dict[str, Any]) -> str:
+    """The source's row in the table of seeds/README.md: file | date | language | publisher | origin, where
+    origin is the address the text was taken from (`url:`), or "not stated"."""
+
+    def cell(value: object, default: str) -> str:
+        text = " ".join(str(value).split()) if value not in (None, "") else default
+        return text.replace("|", "\\|")
+
+    cells = [
+        f"`{Path(text_file).name}`",
+        cell(meta.get("date"), "not stated"),
+        cell(meta.get("language"), "not stated"),
+        cell(meta.get("publisher"), "not stated"),
+        cell(meta.get("url"), "not stated"),
+    ]
+    return "| " + " | ".join(cells) + " |"
 
 
-def _unlist_seed(settings: Settings, names: list[str]) -> None:
-    readme = settings.project_dir / SEEDS_README
-    if not readme.exists():
-        return
-    lines = readme.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if not any(line.startswith(f"| `{name}`") for name in names)]
-    readme.write_text("\n".join(kept) + "\n", encoding="utf-8")
+def _seed_listing(settings: Settings, text_file: str, row: str | None) -> FileChange:
+    """seeds/README.md with the source's row added if missing (`row`; a row already there, perhaps written by
+    hand, is kept as it is) or taken out (None)."""
+    old = read_text(settings, SEEDS_README)
+    lines = old.splitlines() if old is not None else []
+    name = f"| `{Path(text_file).name}` |"
+    listed = [i for i, line in enumerate(lines) if line.startswith(name)]
+    if row is None:
+        lines = [line for i, line in enumerate(lines) if i not in listed]
+    elif not listed:
+        table_end = max((i for i, line in enumerate(lines) if line.startswith("| `")), default=len(lines) - 1)
+        lines.insert(table_end + 1, row)
+    new = "\n".join(lines) + "\n" if lines else None
+    return FileChange(SEEDS_README, old, new, after_commit=True, step="during-readme-update")
 
 
-def _remove_files(settings: Settings, source_id: str) -> list[Path]:
-    facts = settings.facts_dir / "sources" / f"{source_id}.yaml"
-    removed = []
-    if facts.exists():
-        meta = source_meta(facts)
-        text = settings.project_dir / source_text_file(meta, source_id)
-        for path in (facts, text):
-            if path.exists():
-                path.unlink()
-                removed.append(path)
-    return removed
+def _source_files(settings: Settings, source_id: str) -> list[FileChange]:
+    """The removal of a source's facts file and text file (the text only when the facts say where it is)."""
+    facts = _facts_file(settings, source_id)
+    changes = [FileChange(facts, read_text(settings, facts), None)]
+    path = settings.project_dir / facts
+    if path.is_file():
+        text_file = source_text_file(source_meta(path), source_id)
+        changes.append(FileChange(text_file, read_text(settings, text_file), None))
+    return changes

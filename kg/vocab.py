@@ -185,6 +185,7 @@ class KG(DefinedNamespace):
     textFile: URIRef
     retrievedOn: URIRef
     storedPart: URIRef
+    reprintOf: URIRef
     fromDate: URIRef
     untilDate: URIRef
 

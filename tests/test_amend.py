@@ -43,6 +43,7 @@ def ingested(project: Path) -> Settings:
     return get_settings()
 
 
+@pytest.mark.timeout(600)  # a build, an ingest, an amend and a rebuild, on a shared machine
 def test_amend_swaps_the_source_graph_and_equals_a_rebuild(
     ingested: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -141,7 +142,9 @@ statements:
 """,
         encoding="utf-8",
     )
-    code, output = invoke("ingest", str(user), str(TEXT))
+    text = tmp_path / "930_uses_the_brigade.txt"  # another text: the same one twice would be refused
+    text.write_text("A later report: the Test Brigade, had joined the fighting, it said.\n", encoding="utf-8")
+    code, output = invoke("ingest", str(user), str(text))
     assert code == 0, output
     before = export_without_history()
     original = (ingested.project_dir / FACTS_FILE).read_text(encoding="utf-8")

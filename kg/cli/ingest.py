@@ -1,5 +1,8 @@
-"""`kg ingest`, `kg retract` and `kg history`: add a source in one transaction, remove it exactly, list both."""
+"""`kg ingest`, `kg retract`, `kg history` and `kg recover`: add a source in one transaction, remove it exactly,
+list both, finish or undo one a crash interrupted."""
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -8,6 +11,7 @@ from rich.table import Table
 
 from kg.cli.common import (
     FACTS_SUFFIXES,
+    choices,
     console,
     opened_store,
     print_counts,
@@ -17,6 +21,7 @@ from kg.cli.common import (
 from kg.errors import InputError
 from kg.history import history
 from kg.ingest import ingest, retract
+from kg.journal import recover
 from kg.settings import get_settings
 
 
@@ -54,19 +59,46 @@ def retract_command(source: Annotated[str, typer.Argument(help="Id of the source
     console.print("Files removed: " + (", ".join(report.files) or "none"))
 
 
+HistoryFormat = choices("HistoryFormat", ("table", "json"))
+
+
 @reports_errors
-def history_command() -> None:
-    """List the recorded builds, ingests and retractions, oldest first."""
+def history_command(
+    output: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="A table (ids wrap, never cut) or JSON.")
+    ] = "table",  # type: ignore[assignment]
+) -> None:
+    """List the recorded builds, ingests, amends and retractions, oldest first, with the files each wrote."""
     with opened_store(get_settings()) as store:
         rows = history(store)
+    if output == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    # A long id or path folds onto the next line rather than losing its end; a short label stays on one line.
+    labels = [len(str(row["label"])) for row in rows]
     table = Table("when", "what", "files")
+    for column in table.columns:
+        column.overflow = "fold"
+    table.columns[1].min_width = min(max(labels, default=4), max(10, console.width - 60))
     for row in rows:
-        table.add_row(row["when"], row["label"], row.get("files", ""))
+        files = row["files"]
+        assert isinstance(files, list)
+        table.add_row(str(row["when"]), str(row["label"]), "\n".join(file["path"] for file in files))
     console.print(table)
 
 
+@reports_errors
+def recover_command() -> None:
+    """Finish or undo an ingest, amend or retraction a crash interrupted (the next command does it too)."""
+    with opened_store(get_settings()) as store:
+        done = recover(get_settings(), store)
+    if not done:
+        console.print("Nothing to recover: the repository and the store are in step.")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `ingest`, `retract` and `history` to the `kg` command line."""
+    """Add `ingest`, `retract`, `history` and `recover` to the `kg` command line."""
     app.command("ingest")(ingest_command)
     app.command("retract")(retract_command)
     app.command("history")(history_command)
+    app.command("recover")(recover_command)
