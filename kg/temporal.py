@@ -91,18 +91,23 @@ class EdtfDate:
 
 
 def parse_date(value: Any, what: str, file: Path, line: int | None) -> Literal:
-    """A typed date literal from a YAML value: YYYY-MM-DD → xsd:date, YYYY → xsd:gYear.
+    """An xsd:date literal from a YAML value written YYYY-MM-DD.
 
-    >>> parse_date("2017", "x", Path("f"), 1)
-    rdflib.term.Literal('2017', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
+    A source's date, a `said_on` and a retrieval date are days: the as-of rule reads the day a source observes,
+    and the shapes require xsd:date. A year alone is refused with a message saying so.
+
+    >>> parse_date("2017-05-04", "x", Path("f"), 1)
+    rdflib.term.Literal('2017-05-04', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
     """
     date = EdtfDate.parse(value, what, file, line)
-    datatype = date.plain_datatype()
-    if datatype is None:
+    if date.plain_datatype() != XSD.date:
         raise InputError(
-            f"{what}: {date.text!r} is not a date (YYYY-MM-DD or YYYY)", file=str(file), line=line
+            f"{what}: {date.text!r} is not a day (YYYY-MM-DD); when the text gives only a year or a month, write "
+            "the day it can be dated by and say why in a comment or note",
+            file=str(file),
+            line=line,
         )
-    return Literal(date.text, datatype=datatype)
+    return Literal(date.text, datatype=XSD.date)
 
 
 def _day_literal(day: dt.date) -> Literal:

@@ -408,8 +408,10 @@ def test_layout_works_at_phone_width(browser: Browser, live: LiveServer, tmp_pat
 
 def test_screenshots_of_the_main_views(tab: Tab, live: LiveServer, tmp_path: Path) -> None:
     out = screenshots_dir(tmp_path)
-    tab.open(live.url + "/")
+    tab.open(live.url + "/?date=2024-12-07")
     tab.page.screenshot(path=str(out / "alliance-view.png"))
+    tab.open(live.url + "/?date=2016-06-30")  # the same view eight years earlier, from the history sources
+    tab.page.screenshot(path=str(out / "alliance-view-2016.png"))
     tab.open(live.url + "/?sel=e:assad-regime|allied-with|russia")
     wait_panel(tab)
     tab.page.screenshot(path=str(out / "evidence-panel.png"))
@@ -420,7 +422,7 @@ def test_screenshots_of_the_main_views(tab: Tab, live: LiveServer, tmp_path: Pat
     tab.page.screenshot(path=str(out / "query-page.png"))
     tab.page.goto(live.url + "/id/russia")
     tab.page.screenshot(path=str(out / "entity-page.png"))
-    for name in ("alliance-view", "evidence-panel", "query-page", "entity-page"):
+    for name in ("alliance-view", "alliance-view-2016", "evidence-panel", "query-page", "entity-page"):
         assert png_size((out / f"{name}.png").read_bytes()) == (1280, 800)
     assert tab.errors == []
 
