@@ -1,8 +1,9 @@
-"""`kg stats`: triples per graph, entities per type, statements per stance and relation type."""
+"""`kg stats`: sources and statements, triples per graph, entities per type, statements per stance and relation type."""
 
 import typer
 
 from kg.cli.common import opened_store, print_counts, reports_errors
+from kg.coverage import read_graph, totals
 from kg.settings import get_settings
 from kg.vocab import ENTITIES_GRAPH, sparql_prefixes
 
@@ -25,8 +26,9 @@ GROUP BY ?key ORDER BY DESC(?n) ?key""",
 
 @reports_errors
 def stats_command() -> None:
-    """Counts of triples per graph, entities per type, statements per stance and relation type."""
+    """Counts of sources and statements, triples per graph, entities per type, statements per stance and type."""
     with opened_store(get_settings()) as store:
+        print_counts("Sources and statements", totals(read_graph(store)))
         print_counts("Triples per named graph", store.graph_counts())
         for title, sparql in STATS_QUERIES.items():
             rows = store.select(sparql)
