@@ -160,12 +160,7 @@ def statement_item(
         if not _text(form.get(required)):
             raise InputError(f"a statement needs a {required}")
     wanted = _text(form.get("id")) or slugify(f"{form['subject']} {form['relation']} {form['object']}")
-    item: dict[str, Any] = {"id": unique_id(wanted, taken)}
-    item |= _fields(form, STATEMENT_FIELDS)
-    time = _time(form.get("time"))
-    if time:
-        item["time"] = Flow(time)
-    return _with_quote(item, quote, occurrence)
+    return _evidenced_item(form, STATEMENT_FIELDS, unique_id(wanted, taken), quote, occurrence)
 
 
 def name_item(annotation: Annotation, quote: str, occurrence: int | None, taken: set[str]) -> dict[str, Any]:
@@ -178,8 +173,15 @@ def name_item(annotation: Annotation, quote: str, occurrence: int | None, taken:
     if form.get("kind") and form["kind"] not in NAME_KINDS:
         raise InputError(f"unknown kind of name '{form['kind']}' (one of {', '.join(NAME_KINDS)})")
     wanted = _text(form.get("id")) or slugify(f"{form['entity']} name {form['name']}")
-    item: dict[str, Any] = {"id": unique_id(wanted, taken)}
-    item |= _fields(form, NAME_FIELDS)
+    return _evidenced_item(form, NAME_FIELDS, unique_id(wanted, taken), quote, occurrence)
+
+
+def _evidenced_item(
+    form: dict[str, Any], fields: tuple[str, ...], item_id: str, quote: str, occurrence: int | None
+) -> dict[str, Any]:
+    """The item with its id, the form's fields it takes, its time and its quote."""
+    item: dict[str, Any] = {"id": item_id}
+    item |= _fields(form, fields)
     time = _time(form.get("time"))
     if time:
         item["time"] = Flow(time)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from helpers import export_without_history, invoke
+from helpers import EVENT_AT_AN_ACTOR, export_without_history, invoke
 
 from kg.errors import InputError, ValidationFailed
 from kg.history import history
@@ -98,20 +98,6 @@ def test_bad_facts_are_refused_and_change_nothing(
     assert "kg-amend-" not in str(raised.value)  # errors name the source's facts file, not the draft
     assert export_without_history() == before
     assert (ingested.project_dir / FACTS_FILE).read_text(encoding="utf-8") == original
-
-
-EVENT_AT_AN_ACTOR = """
-events:
-  - id: test-clash-at-an-actor
-    type: ArmedClash
-    label: {en: Test clash placed at an actor}
-    time: {at: 2024-12-07}
-    place: assad-regime
-    agents: [test-brigade]
-    stance: reported
-    by: syrian-observatory-for-human-rights
-    quote: a new group, the Test Brigade, had joined the fighting near Hama
-"""
 
 
 def test_facts_that_break_a_shape_are_refused_and_change_nothing(ingested: Settings) -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import copy_project, export_without_history, invoke
+from helpers import EVENT_AT_AN_ACTOR, copy_project, export_without_history, invoke
 
 from kg.ingest import ingest
 from kg.settings import Settings, get_settings
@@ -86,22 +86,6 @@ def test_ambiguous_name_is_refused_with_candidates_and_nothing_changes(project: 
     assert "ambiguous" in flat and "assad-regime" in flat and "damascus (Damascus)" in flat
     assert export_without_history() == before
     assert not (project / "seeds/900_test_report.txt").exists()
-
-
-# An event placed at an actor: the facts compile (assad-regime is an entity), but kg:place must be a kg:Place,
-# which only the store knows the Assad regime is not: the SHACL check of the change reads its types.
-EVENT_AT_AN_ACTOR = """
-events:
-  - id: test-clash-at-an-actor
-    type: ArmedClash
-    label: {en: Test clash placed at an actor}
-    time: {at: 2024-12-07}
-    place: assad-regime
-    agents: [test-brigade]
-    stance: reported
-    by: syrian-observatory-for-human-rights
-    quote: a new group, the Test Brigade, had joined the fighting near Hama
-"""
 
 
 def test_an_ingest_that_breaks_a_shape_is_refused_and_changes_nothing(project: Path, tmp_path: Path) -> None:
