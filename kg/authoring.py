@@ -453,16 +453,23 @@ class Compiler:
         raise InputError(f"unknown {' or '.join(allowed)} '{value}' in '{what}'{hint}", **where)
 
     def _nearest_names(self, value: str, allowed: tuple[str, ...]) -> str:
-        """The closest ids, and the ids of the closest names (labels, aliases, metonyms), as a hint."""
-        candidates = [slug for slug, d in self.index.ids.items() if d.kind in allowed]
-        hints = difflib.get_close_matches(value, candidates, n=3)
-        slugs_by_form: dict[str, set[str]] = {}
+        """The ids whose id or name (label, alias, metonym) is closest to `value`, best first, as a hint: a
+        misspelt "Syrian governmnet" finds the Assad regime by its name before an id that merely looks alike."""
+        wanted = normalise(value)
+        score: dict[str, float] = {}
+
+        def consider(slug: str, form: str) -> None:
+            matcher = difflib.SequenceMatcher(None, wanted, form)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                score[slug] = max(score.get(slug, 0.0), matcher.ratio())
+
+        for slug, definition in self.index.ids.items():
+            if definition.kind in allowed:
+                consider(slug, normalise(slug.replace("-", " ")))
         for name in self.index.names:
-            slugs_by_form.setdefault(normalise(name.text), set()).add(name.entity)
-        for form in difflib.get_close_matches(normalise(value), list(slugs_by_form), n=3):
-            for slug in sorted(slugs_by_form[form]):
-                if slug not in hints and self.index.ids.get(slug, Definition("", "")).kind in allowed:
-                    hints.append(slug)
+            if self.index.ids.get(name.entity, Definition("", "")).kind in allowed:
+                consider(name.entity, normalise(name.text))
+        hints = sorted((slug for slug, ratio in score.items() if ratio >= 0.6), key=lambda s: (-score[s], s))
         return f"; did you mean {', '.join(hints[:4])}?" if hints else ""
 
     def _ref(
@@ -633,7 +640,7 @@ class Compiler:
         if meta.get("retrieved"):
             graph.add((node, KG.retrievedOn, parse_date(meta["retrieved"], "retrieval date", ctx.file, line)))
         if meta.get("part"):
-            graph.add((node, KG.storedPart, Literal(str(meta["part"]), lang="en")))
+            graph.add((node, KG.storedPart, Literal(str(meta["part"]))))
         if meta.get("reprint_of"):  # another copy of a document already in the graph (kg/ingest.py)
             graph.add((node, KG.reprintOf, RES[f"source/{meta['reprint_of']}"]))
 

@@ -12,6 +12,7 @@ year keeps its `time:inXSDDate` / `time:inXSDgYear`.
 """
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,9 +40,16 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4096)
+def _parse_edtf(text: str) -> Any:
+    """The edtf package's parse, once per text: its grammar takes about 20 ms a date, and a build parses the
+    same few hundred dates again and again (16 of `kg build`'s 66 profiled seconds over the 44 sources)."""
+    return edtf.parse_edtf(text)
+
+
 def _parse(text: str, what: str, file: Path, line: int | None) -> Any:
     try:
-        return edtf.parse_edtf(text)
+        return _parse_edtf(text)
     except Exception as error:  # the parser raises EDTFParseException, and TypeError on some level 2 forms
         raise InputError(f"{what}: {text!r} is not {_WHAT}", file=str(file), line=line) from error
 

@@ -4,16 +4,50 @@
 options (`run_pyshacl`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyshacl
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, URIRef, plugin
 from rdflib.namespace import SH
+from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor
 
 from kg.rdfio import parse_turtle_files
 
 ONTOLOGY_TERM_SHAPES = "ontology-terms.ttl"
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+    return prepareQuery(text, initNs=dict(namespaces), base=base)
+
+
+class PreparingSPARQLProcessor(SPARQLProcessor):
+    """rdflib's SPARQL processor, preparing each query text once.
+
+    pyshacl runs a SPARQL-based constraint once per focus node, as the same text with `$this` bound, and rdflib
+    parses the text each time (about 0.1 s a parse here: 33 of `kg build`'s 66 profiled seconds over the 44
+    sources). A prepared query is rdflib's own way to run one text with many bindings."""
+
+    def query(  # type: ignore[override]
+        self,
+        strOrQuery: str | Query,  # noqa: N803 (rdflib's names)
+        initBindings: Mapping[str, Any] | None = None,  # noqa: N803
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803
+        base: str | None = None,
+        DEBUG: bool = False,  # noqa: N803
+    ) -> Mapping[str, Any]:
+        if isinstance(strOrQuery, str):  # rdflib's Graph.query passes the graph's prefixes as initNs
+            strOrQuery = _prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
+        return super().query(strOrQuery, initBindings, None, base, DEBUG)
+
+
+plugin.register("sparql", Processor, __name__, PreparingSPARQLProcessor.__name__)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 Chromium for the whole session, whichever test modules use them.
 
 The real application runs as `uvicorn api.main:app` on a free port of 127.0.0.1, its store in a temporary
-folder (the app builds the graph at start), with a write token so that a fixture entity whose English label is
+folder (the app builds the graph at start: the seed alone for `live`, the whole graph for `live_full`), with a write token so that a fixture entity whose English label is
 HTML can be added through the Graph Store. Chromium is Debian's (`/usr/bin/chromium`, or `KG_CHROMIUM`), driven
 by Playwright for Python; no browser is ever downloaded. The front end is built from `web/` first when
 `api/static/dist/` is missing (`npm ci --prefix web && npm run build --prefix web`).
@@ -71,12 +71,14 @@ def build_front_end() -> None:
     subprocess.run([npm, "run", "build", "--prefix", "web"], cwd=ROOT, check=True)
 
 
-def live_server(tmp_root: Path) -> LiveServer:
-    """The one server of the test session, started on first use and stopped by its process id at exit."""
-    if "server" in _SERVER:
-        return _SERVER["server"]
+def live_server(tmp_root: Path, key: str, project_dir: Path | None = None) -> LiveServer:
+    """One server of the test session per `key`, started on first use and stopped by its process id at exit;
+    `project_dir` is the project it builds (the repository's when None)."""
+    if key in _SERVER:
+        return _SERVER[key]
     build_front_end()
-    server = start_app(tmp_root, "app (browser tests)", write_token=TOKEN)
+    settings = {"project_dir": str(project_dir)} if project_dir else {}
+    server = start_app(tmp_root, f"app (browser tests, {key})", write_token=TOKEN, **settings)
     atexit.register(server.stop)
     response = httpx.put(
         server.url + "/store",
@@ -86,14 +88,22 @@ def live_server(tmp_root: Path) -> LiveServer:
         timeout=60,
     )
     assert response.status_code in (201, 204), response.text
-    _SERVER["server"] = server
+    _SERVER[key] = server
     return server
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
-    """The app the browser tests drive (not `server`: that is the endpoint tests' fixture)."""
-    return live_server(tmp_path_factory.mktemp("live"))
+def live(tmp_path_factory: pytest.TempPathFactory, seed_project: Path) -> LiveServer:
+    """The app the browser tests drive, over the seed alone: their expected answers (the seed's blocs, its
+    Astana edges from 2017, the offensive of 27 November 2024) are the seed's. Not `server`: that is the endpoint
+    tests' fixture."""
+    return live_server(tmp_path_factory.mktemp("live"), "seed", seed_project)
+
+
+@pytest.fixture(scope="session")
+def live_full(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    """The app over the whole graph (2011-2024), for the views the README shows and a clean first load."""
+    return live_server(tmp_path_factory.mktemp("live-full"), "full")
 
 
 @pytest.fixture(scope="session")

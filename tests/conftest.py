@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import copy_project, invoke
+from helpers import SEED, copy_project, invoke
 
 from kg.build import BuiltGraph, build
 from kg.settings import PROJECT_DIR, Settings, get_settings
@@ -60,10 +60,41 @@ def store(built: tuple[EmbeddedStore, BuiltGraph]) -> EmbeddedStore:
     return built[0]
 
 
+@pytest.fixture(scope="session")
+def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose one source is the seed report: for tests whose expected answers (blocs, diffs,
+    placements explained by its quotes) are the seed's alone."""
+    return copy_project(PROJECT_DIR, tmp_path_factory.mktemp("seed") / "project", sources=(SEED,))
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """The seed-only project, built into an in-memory store once for the session."""
+    store = EmbeddedStore(None)
+    build(Settings(project_dir=seed_project, data_dir=tmp_path_factory.mktemp("seed-store")), store)
+    yield store
+    store.close()
+
+
+def _cli_on(copy: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the CLI's settings at a project copy and a fresh, empty store for the duration of a test."""
+    monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
+    monkeypatch.setenv("KG_DATA_DIR", str(store))
+    get_settings.cache_clear()
+    yield copy
+    get_settings.cache_clear()
+
+
 @pytest.fixture
-def project_copy(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the project's inputs, with the CLI's settings pointed at it and at a fresh, empty store."""
-    copy = copy_project(project_dir, tmp_path / "project")
+def project_copy(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """A copy of the project's inputs, with the CLI's settings pointed at it and at a fresh, empty store.
+
+    A test marked `seed_only` gets the seed report as its only source: tests of ingest, amend, retract and names
+    whose fixtures build on the seed alone (their build then takes a third of the time)."""
+    sources = (SEED,) if request.node.get_closest_marker("seed_only") else None
+    copy = copy_project(project_dir, tmp_path / "project", sources=sources)
     monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
     monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "store"))
     get_settings.cache_clear()

@@ -28,10 +28,19 @@ def export_without_history() -> list[str]:
     return sorted(line for line in output.splitlines() if "graph/history" not in line)
 
 
-def copy_project(project_dir: Path, target: Path) -> Path:
-    """A copy of the inputs a build reads (ontology, seeds, authored facts)."""
+SEED = "000_d738c459d04f11ab"
+
+
+def copy_project(project_dir: Path, target: Path, *, sources: tuple[str, ...] | None = None) -> Path:
+    """A copy of the inputs a build reads (ontology, seeds, authored facts); with `sources`, only those sources
+    (by file stem: a seed text and its facts) are kept, for tests whose expected answers are one report's."""
     for folder in PROJECT_INPUTS:
         shutil.copytree(project_dir / folder, target / folder)
+    if sources is not None:
+        for folder, suffix in (("seeds", ".txt"), ("kg/data/sources", ".yaml")):
+            for path in (target / folder).glob(f"*{suffix}"):
+                if path.stem not in sources:
+                    path.unlink()
     return target
 
 

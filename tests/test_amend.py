@@ -11,6 +11,9 @@ from kg.ingest import amend
 from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore
 
+# The fixtures below build on the seed's entities: the project copy keeps the seed as its only source.
+pytestmark = pytest.mark.seed_only
+
 FIXTURES = Path(__file__).parent / "data" / "ingest"
 FACTS, TEXT = FIXTURES / "900_test_report.yaml", FIXTURES / "900_test_report.txt"
 SOURCE = "900_test_report"

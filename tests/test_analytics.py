@@ -248,8 +248,8 @@ REBEL_SIDE = ("rebel-coalition", "hayat-tahrir-al-sham", "ahmed-al-sharaa")
 
 
 @pytest.fixture(scope="module")
-def seed(store: EmbeddedStore) -> Record:
-    return read_record(store)
+def seed(seed_store: EmbeddedStore) -> Record:
+    return read_record(seed_store)
 
 
 @pytest.fixture(scope="module")
@@ -384,14 +384,14 @@ def _copy(store: EmbeddedStore, path: Path | None = None) -> EmbeddedStore:
 
 
 def test_results_go_back_into_the_analytics_graph_with_their_provenance(
-    store: EmbeddedStore, seed: Record
+    seed_store: EmbeddedStore, seed: Record
 ) -> None:
     options = Options(Window.parse("2024-12-07"))
     graph, analysis = export_graph(seed, options)
     run = Run(
         options, dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, 12, 0, 1, tzinfo=dt.UTC)
     )
-    copy = _copy(store)
+    copy = _copy(seed_store)
     write_analytics(copy, analysis_rdf(seed, analysis, graph, run))
     write_analytics(copy, analysis_rdf(seed, analysis, graph, run))  # replaces, does not add up
     rows = copy.select(f"""PREFIX an: <{AN}> PREFIX prov: <{PROV}>
@@ -410,10 +410,10 @@ def test_results_go_back_into_the_analytics_graph_with_their_provenance(
 
 
 @pytest.fixture
-def cli_store(store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_store(seed_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An on-disk copy of the seed store that the CLI's settings point at."""
     path = tmp_path / "store"
-    _copy(store, path).close()
+    _copy(seed_store, path).close()
     monkeypatch.setenv("KG_DATA_DIR", str(path))
     get_settings.cache_clear()
     yield path

@@ -171,8 +171,8 @@ def test_a_weights_table_is_data_a_user_can_replace(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_report(store: EmbeddedStore) -> dict:
-    return blocs_report(read_record(store), Options(Window.parse("2024-12-07")))
+def seed_report(seed_store: EmbeddedStore) -> dict:
+    return blocs_report(read_record(seed_store), Options(Window.parse("2024-12-07")))
 
 
 def _actors(report: dict) -> dict[str, dict]:

@@ -54,7 +54,9 @@ def click_edge(tab: Tab, key: str) -> None:
 # ------------------------------------------------------------------------------------------ the alliance view
 
 
-def test_page_loads_without_console_errors(tab: Tab, live: LiveServer) -> None:
+@pytest.mark.parametrize("graph", ["live", "live_full"])
+def test_page_loads_without_console_errors(tab: Tab, graph: str, request: pytest.FixtureRequest) -> None:
+    live = request.getfixturevalue(graph)  # the seed alone, then the whole graph
     tab.open(live.url + "/")
     assert tab.eval("() => window.kgView.visibleNodes().length") > 10
     assert len(edges(tab)) > 10
@@ -406,8 +408,8 @@ def test_layout_works_at_phone_width(browser: Browser, live: LiveServer, tmp_pat
         page.close()
 
 
-def test_screenshots_of_the_main_views(tab: Tab, live: LiveServer, tmp_path: Path) -> None:
-    out = screenshots_dir(tmp_path)
+def test_screenshots_of_the_main_views(tab: Tab, live_full: LiveServer, tmp_path: Path) -> None:
+    live, out = live_full, screenshots_dir(tmp_path)
     tab.open(live.url + "/?date=2024-12-07")
     tab.page.screenshot(path=str(out / "alliance-view.png"))
     tab.open(live.url + "/?date=2016-06-30")  # the same view eight years earlier, from the history sources

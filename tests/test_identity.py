@@ -15,9 +15,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from kg.cli.common import console
-from kg.settings import get_settings
+from kg.settings import Settings, get_settings
 from kg.store import EmbeddedStore, Store
 from kg.vocab import DECLARED_PROPERTY, RES
+
+# The fixtures below build on the seed's entities: the project copy keeps the seed as its only source.
+pytestmark = pytest.mark.seed_only
 
 JOLANI = "Abu Mohammed al-Jolani"
 NAME_TEXT = (
@@ -315,7 +318,10 @@ def test_a_bad_declaration_is_refused_and_nothing_changes(
 # ------------------------------------------------------------------------------------------ sides
 
 
-def test_side_level_blocs_see_support_to_any_part_of_the_regime(store: EmbeddedStore, settings) -> None:
+def test_side_level_blocs_see_support_to_any_part_of_the_regime(
+    seed_store: EmbeddedStore, seed_project: Path
+) -> None:
+    store, settings = seed_store, Settings(project_dir=seed_project)  # the seed's sides and blocs
     regime, rebels = f"{RES}regime-side", f"{RES}rebel-side"
     parts = {
         f"{RES}{slug}" for slug in ("assad-regime", "bashar-al-assad", "syrian-army", "syrian-presidency")

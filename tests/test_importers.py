@@ -17,6 +17,9 @@ from kg.importers import ACLED_COLUMNS, UCDP_GED_COLUMNS, Gazetteer, acled_docum
 from kg.index import Index
 from kg.settings import get_settings
 
+# The fixtures below build on the seed's entities: the project copy keeps the seed as its only source.
+pytestmark = pytest.mark.seed_only
+
 SYNTHETIC = "SYNTHETIC TEST ROW: not a real event, written by the test suite."
 PREFIXES = (
     "PREFIX kg: <https://w3id.org/syria-kg/ontology#> PREFIX res: <https://w3id.org/syria-kg/id/> "

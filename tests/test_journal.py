@@ -14,6 +14,9 @@ from processes import program
 from kg.journal import CRASH_VARIABLE, JOURNAL_FOLDER, STEPS
 from kg.settings import get_settings
 
+# The fixtures below build on the seed's entities: the project copy keeps the seed as its only source.
+pytestmark = pytest.mark.seed_only
+
 FIXTURES = Path(__file__).parent / "data" / "ingest"
 FACTS, TEXT = FIXTURES / "900_test_report.yaml", FIXTURES / "900_test_report.txt"
 SOURCE = "900_test_report"

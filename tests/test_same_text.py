@@ -9,6 +9,9 @@ from helpers import export_without_history, invoke
 
 from kg.settings import get_settings
 
+# The fixtures below build on the seed's entities: the project copy keeps the seed as its only source.
+pytestmark = pytest.mark.seed_only
+
 FIXTURES = Path(__file__).parent / "data" / "ingest"
 FACTS, TEXT = FIXTURES / "900_test_report.yaml", FIXTURES / "900_test_report.txt"
 COPY = "930_same_text"
