@@ -25,6 +25,7 @@ QUICK_DIR = Path(tempfile.gettempdir()) / "kg-bench-quick"
 # Options each script takes for a quick look; its outputs then go to QUICK_DIR, not bench/results/.
 QUICK_OPTIONS = {
     "asof": ["--triples", "100000", "--runs", "1", "--out"],
+    "build": ["--runs", "1", "--out"],
     "endpoint": ["--quick", "--out"],
     "ingest": ["--triples", "100000", "--full-runs", "1", "--incremental-runs", "3", "--out"],
     "browser": ["--nodes", "2000", "--edges", "6000", "--runs", "1", "--output"],
@@ -32,6 +33,7 @@ QUICK_OPTIONS = {
 }
 QUICK_OUTPUTS = {
     "asof": "asof.md",
+    "build": "build",
     "endpoint": "endpoint.md",
     "ingest": "ingest-validation.md",
     "browser": "browser_bench.json",
