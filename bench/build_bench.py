@@ -97,7 +97,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "build.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     rows = "\n".join(
-        f"| {name} | {medians[name]:.1f} s | {min(times[name]):.1f}-{max(times[name]):.1f} s |" for name in times
+        f"| {name} | {medians[name]:.1f} s | {min(times[name]):.1f}-{max(times[name]):.1f} s |"
+        for name in times
     )
     (args.out / "build.md").write_text(
         f"# `kg build` of the repository's sources ({result['date']}, {result['machine']})\n\n"

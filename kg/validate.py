@@ -42,9 +42,10 @@ class PreparingSPARQLProcessor(SPARQLProcessor):
         base: str | None = None,
         DEBUG: bool = False,  # noqa: N803
     ) -> Mapping[str, Any]:
-        if isinstance(strOrQuery, str):  # rdflib's Graph.query passes the graph's prefixes as initNs
-            strOrQuery = _prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
-        return super().query(strOrQuery, initBindings, None, base, DEBUG)
+        query = strOrQuery
+        if isinstance(query, str):  # rdflib's Graph.query passes the graph's prefixes as initNs
+            query = _prepared(query, base, tuple(sorted((initNs or {}).items())))
+        return super().query(query, initBindings, None, base, DEBUG)
 
 
 plugin.register("sparql", Processor, __name__, PreparingSPARQLProcessor.__name__)
