@@ -336,8 +336,11 @@ def test_side_level_blocs_see_support_to_any_part_of_the_regime(
     )
     assert nodes["russia"]["side"] is None
     assert report["parameters"]["sides"] is True and "sides" not in by_part["parameters"]
-    bloc_of = {actor["iri"]: actor["bloc"] for actor in report["actors"]}
+    bloc_of = {actor["iri"]: actor["bloc"] for actor in report["actors"] if actor["acts_for"] is None}
     assert parts.isdisjoint(bloc_of) and regime in bloc_of and rebels in bloc_of
+    # a part listed at all is listed as acting for its side, in the side's bloc (a person, an army)
+    listed = {actor["iri"]: actor for actor in report["actors"] if actor["iri"] in parts}
+    assert all(a["acts_for"] == regime and a["bloc"] == bloc_of[regime] for a in listed.values()), listed
     assert {bloc_of[f"{RES}{ally}"] for ally in ("russia", "iran", "hezbollah")} == {bloc_of[regime]}
     assert bloc_of[rebels] != bloc_of[regime]
     edges = {(edge["source"], edge["target"]): edge for edge in report["edges"]}
