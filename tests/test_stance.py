@@ -19,7 +19,7 @@ from kg.build import load_ontology
 from kg.errors import InputError
 from kg.rdfio import to_oxigraph
 from kg.reasoning import derive_and_infer
-from kg.settings import Settings
+from kg.settings import PROJECT_DIR, Settings
 from kg.vocab import DERIVED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, TIMELINE_GRAPH, sparql_prefixes
 
 PREFIXES = sparql_prefixes("kg", "res", "rt", "prov", "rdfs", "xsd")
@@ -281,14 +281,10 @@ def test_a_rumour_reported_later_by_another_source_is_confirmed_and_both_are_kep
     assert stances == [{"stance": "https://w3id.org/syria-kg/ontology#Rumoured"}]
 
 
-def test_the_competency_query_on_confirmations_lists_the_confirming_source(
-    reasoned: ox.Store, settings: Settings
-) -> None:
+def test_the_competency_query_on_confirmations_lists_the_confirming_source(reasoned: ox.Store) -> None:
     """On the seed alone the rumour is unconfirmed (queries/expected); with the fixture, its row names the
     Kremlin source and the fixture's date."""
-    path = (
-        settings.project_dir / "queries/which_rumoured_or_claimed_statements_has_a_later_source_confirmed.rq"
-    )
+    path = PROJECT_DIR / "queries/which_rumoured_or_claimed_statements_has_a_later_source_confirmed.rq"
     rows = [
         {v.value: s[v].value for v in solutions.variables if s[v] is not None}
         for solutions in [reasoned.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)]
