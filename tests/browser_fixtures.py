@@ -2,8 +2,8 @@
 Chromium for the whole session, whichever test modules use them.
 
 The real application runs as `uvicorn api.main:app` on a free port of 127.0.0.1, its store in a temporary
-folder (the app builds the graph at start: the seed alone for `live`, the whole graph for `live_full`), with a write token so that a fixture entity whose English label is
-HTML can be added through the Graph Store. Chromium is Debian's (`/usr/bin/chromium`, or `KG_CHROMIUM`), driven
+folder (the app builds the graph at start: the seed alone for `live`, the whole graph for `live_full`), with a
+write token so that a fixture entity whose English label is HTML can be added through the Graph Store. Chromium is Debian's (`/usr/bin/chromium`, or `KG_CHROMIUM`), driven
 by Playwright for Python; no browser is ever downloaded. The front end is built from `web/` first when
 `api/static/dist/` is missing (`npm ci --prefix web && npm run build --prefix web`).
 

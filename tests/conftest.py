@@ -76,15 +76,6 @@ def seed_store(seed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     store.close()
 
 
-def _cli_on(copy: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point the CLI's settings at a project copy and a fresh, empty store for the duration of a test."""
-    monkeypatch.setenv("KG_PROJECT_DIR", str(copy))
-    monkeypatch.setenv("KG_DATA_DIR", str(store))
-    get_settings.cache_clear()
-    yield copy
-    get_settings.cache_clear()
-
-
 @pytest.fixture
 def project_copy(
     project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
