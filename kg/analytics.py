@@ -819,20 +819,23 @@ def consistent(sign: int, same_bloc: bool) -> bool:
 
 def place(graph: nx.Graph, partition: Partition, node: str, contested_below: float = 0.0) -> Placement:
     """Confidence = share of the actor's signed edge weight that agrees with its bloc (1.0 only when all of
-    it does); below `contested_below` the actor is contested. Sides by weight."""
+    it does); below `contested_below` the actor is contested. Each edge's cooperative and hostile ties are two
+    sides, so that the weight which disagrees is always listed (`against`) with its quotes, even on an edge
+    whose net sign agrees. Sides by weight."""
     support, against = [], []
     agreeing = total = 0.0
     for other, data in sorted(graph.adj[node].items()):
         same = partition[other] == partition[node]
         agreeing += data["positive"] if same else data["negative"]
         total += data["positive"] + data["negative"]
-        if data["sign"] == 0:
-            continue
-        ties = sorted(
-            data["ties"], key=lambda tie: (tie.polarity != data["sign"], tie.id != tie.fact, tie.id)
-        )
-        side = Side(other, data["sign"], data["weight"], tuple(ties))
-        (support if consistent(data["sign"], same) else against).append(side)
+        for polarity, weight in ((1, data["positive"]), (-1, data["negative"])):
+            ties = sorted(
+                (tie for tie in data["ties"] if tie.polarity == polarity),
+                key=lambda tie: (tie.id != tie.fact, tie.id),
+            )
+            if weight > 0 and ties:
+                side = Side(other, polarity, weight, tuple(ties))
+                (support if consistent(polarity, same) else against).append(side)
     confidence = _share(agreeing, total)
     placement = Placement(
         node, partition[node], confidence, sorted(support, key=_by_weight), sorted(against, key=_by_weight)

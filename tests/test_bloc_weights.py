@@ -205,6 +205,22 @@ def test_on_the_seed_a_confidence_of_one_means_no_tie_against(seed_report: dict)
             assert (actor["confidence"] == 1.0) == (actor["against"] == []), actor["label"]
 
 
+def test_over_2011_2024_what_disagrees_with_a_placement_is_always_listed(store: EmbeddedStore) -> None:
+    """Confidence below 1 always comes with the ties that disagree, quoted: Russia, whose edge to the United
+    States is hostile overall, is also their partner in some sources, and that tie is listed against it."""
+    report = blocs_report(read_record(store), Options(Window.parse("2024-12-07")))
+    for actor in report["actors"]:
+        if actor["acts_for"] is None:
+            assert (actor["confidence"] == 1.0) == (actor["against"] == []), actor["label"]
+            for side in actor["against"]:
+                assert side["evidence"] and all(ev["quotes"] for ev in side["evidence"]), actor["label"]
+    russia = _actors(report)["russia"]
+    assert russia["confidence"] < 1.0
+    assert ("united-states", 1) in {
+        (side["neighbour"].removeprefix(str(RES)), side["sign"]) for side in russia["against"]
+    }
+
+
 def test_the_sensitivity_table_of_the_docs_is_what_the_command_prints(
     project_dir: Path, store: EmbeddedStore
 ) -> None:
