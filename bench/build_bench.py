@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -43,7 +44,7 @@ RESULTS = ROOT / "bench" / "results"
 
 
 @contextmanager
-def baseline() -> object:
+def baseline() -> Iterator[None]:
     """The build as it was: rdflib's own processor, and an EDTF parse per date."""
     plugin.register("sparql", Processor, "rdflib.plugins.sparql.processor", "SPARQLProcessor")
     try:
@@ -58,14 +59,15 @@ def timed_build(cached: bool) -> tuple[float, int]:
     validate._prepared.cache_clear()
     temporal._parse_edtf.cache_clear()
     store = EmbeddedStore(None)
-    settings = Settings(data_dir=Path(tempfile.mkdtemp()))
-    start = time.perf_counter()
-    if cached:
-        build(settings, store)
-    else:
-        with baseline():
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(data_dir=Path(data_dir))
+        start = time.perf_counter()
+        if cached:
             build(settings, store)
-    seconds = time.perf_counter() - start
+        else:
+            with baseline():
+                build(settings, store)
+        seconds = time.perf_counter() - start
     quads = sum(store.graph_counts().values())
     store.close()
     return seconds, quads

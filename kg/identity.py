@@ -189,7 +189,8 @@ def compile_names(compiler: Compiler, ctx: SourceContext, path: Path, doc: dict[
         graph.add((node, KG.attestedName, name))
         graph.add((node, KG.nameKind, NAME_KINDS[kind]))
         # Like every statement, the attestation has an English label (what the evidence panel and checks show).
-        label = f"{kind.replace('-', ' ')} “{name}” of {entity.removeprefix(str(RES))}"
+        slug = entity.removeprefix(str(RES))
+        label = f"{kind.replace('-', ' ')} “{name}” of {compiler.index.labels.get(slug, slug)}"
         graph.add((node, RDFS.label, Literal(label, lang="en")))
         graph.add((entity, SKOS.altLabel, name))
         compiler._add_attestation(ctx, node, entry)
